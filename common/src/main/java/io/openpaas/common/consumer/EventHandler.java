@@ -1,0 +1,24 @@
+package io.openpaas.common.consumer;
+
+import io.openpaas.common.events.Domain;
+import io.openpaas.common.events.EventEnvelope;
+import io.smallrye.mutiny.Uni;
+import java.util.Set;
+
+/**
+ * A service's reaction to events of some domains. Implementations are CDI beans; the
+ * {@link ConsumerRunner} gives each a durable pull consumer per domain and calls
+ * {@link #handle} inside a reactive transaction that also records the event id in the inbox,
+ * so the effect of one event is applied once however often it is delivered.
+ */
+public interface EventHandler {
+
+    /** Stable durable name, unique in the platform (e.g. {@code audit-recorder}). */
+    String name();
+
+    /** Domains whose streams this handler reads. */
+    Set<Domain> domains();
+
+    /** Applies the event; runs in the caller's transaction. */
+    Uni<Void> handle(EventEnvelope event);
+}

@@ -1,0 +1,113 @@
+package io.openpaas.common.nats;
+
+import io.nats.client.Connection;
+import io.nats.client.JetStream;
+import io.nats.client.JetStreamApiException;
+import io.nats.client.JetStreamManagement;
+import io.nats.client.Nats;
+import io.nats.client.Options;
+import io.nats.client.api.StorageType;
+import io.nats.client.api.StreamConfiguration;
+import io.nats.client.api.StreamInfo;
+import io.openpaas.common.events.Domain;
+import io.quarkus.logging.Log;
+import io.quarkus.runtime.ShutdownEvent;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.io.IOException;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The service's one NATS connection. It connects in the background so that the service starts
+ * (and reports not-ready) while NATS is away, and reconnects forever.
+ */
+@ApplicationScoped
+public class NatsClient {
+
+    private final NatsConfig config;
+    private final Set<Domain> ensuredStreams = ConcurrentHashMap.newKeySet();
+    private volatile Connection connection;
+
+    public NatsClient(NatsConfig config) {
+        this.config = config;
+    }
+
+    @PostConstruct
+    void connect() {
+        Options options = new Options.Builder()
+                .servers(config.url().split(","))
+                .maxReconnects(-1)
+                .connectionName("openpaas")
+                .build();
+        try {
+            connection = Nats.connectReconnectOnConnect(options);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot set up NATS connection to " + config.url(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    void close(@Observes ShutdownEvent event) {
+        Connection c = connection;
+        if (c != null) {
+            try {
+                c.close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    public boolean isConnected() {
+        return connection != null && connection.getStatus() == Connection.Status.CONNECTED;
+    }
+
+    public Connection connection() {
+        return connection;
+    }
+
+    public JetStream jetStream() throws IOException {
+        return connection.jetStream();
+    }
+
+    public JetStreamManagement management() throws IOException {
+        return connection.jetStreamManagement();
+    }
+
+    /**
+     * Creates the domain's stream, or brings its configuration up to date; safe to call from
+     * every process that needs the stream, because they all derive the same configuration.
+     */
+    public void ensureStream(Domain domain) throws IOException, JetStreamApiException {
+        if (ensuredStreams.contains(domain)) {
+            return;
+        }
+        StreamConfiguration wanted = StreamConfiguration.builder()
+                .name(domain.streamName())
+                .subjects(domain.allSubjects())
+                .storageType(StorageType.File)
+                .duplicateWindow(config.duplicateWindow())
+                .maxAge(config.maxAge())
+                .build();
+        JetStreamManagement jsm = management();
+        StreamInfo existing = null;
+        try {
+            existing = jsm.getStreamInfo(domain.streamName());
+        } catch (JetStreamApiException e) {
+            if (e.getApiErrorCode() != 10059) { // 10059: stream not found
+                throw e;
+            }
+        }
+        if (existing == null) {
+            jsm.addStream(wanted);
+            Log.infof("created stream %s", domain.streamName());
+        } else if (!existing.getConfiguration().getDuplicateWindow().equals(config.duplicateWindow())) {
+            jsm.updateStream(wanted);
+        }
+        ensuredStreams.add(domain);
+    }
+}

@@ -1,0 +1,42 @@
+package io.openpaas.common.nats;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/** How a service reaches NATS JetStream and shapes its streams and consumers. */
+@ConfigMapping(prefix = "openpaas.nats")
+public interface NatsConfig {
+
+    /** Server URL(s), comma separated. */
+    @WithDefault("nats://127.0.0.1:4222")
+    String url();
+
+    /**
+     * Duplicate-detection window of every stream. It must cover the outbox relay's longest
+     * retry so that a re-published event with the same {@code Nats-Msg-Id} is dropped.
+     */
+    @WithDefault("PT30M")
+    Duration duplicateWindow();
+
+    /** How long a stream keeps events. */
+    @WithDefault("P30D")
+    Duration maxAge();
+
+    /** Deliveries of one message before it goes to the dead-letter subject. */
+    @WithDefault("5")
+    int maxDeliver();
+
+    /** How long the server waits for an ack before redelivering. */
+    @WithDefault("PT30S")
+    Duration ackWait();
+
+    /** Domains (e.g. {@code project,service}) whose streams this service owns and creates at start. */
+    Optional<List<String>> ownedDomains();
+
+    /** Timeout for a publish ack or a stream management call. */
+    @WithDefault("PT5S")
+    Duration requestTimeout();
+}

@@ -1,0 +1,18 @@
+package io.openpaas.common.security;
+
+/** Role names of DESIGN §5: one platform role and three project roles. */
+public final class Roles {
+
+    /** Platform administrator; carried in the JWT's {@code groups}. */
+    public static final String ADMIN = "admin";
+    public static final String OWNER = "owner";
+    public static final String DEVELOPER = "developer";
+    public static final String VIEWER = "viewer";
+
+    /** Issuer and audience of every OpenPaaS access token. */
+    public static final String ISSUER = "openpaas";
+    public static final String AUDIENCE = "openpaas-api";
+
+    private Roles() {
+    }
+}

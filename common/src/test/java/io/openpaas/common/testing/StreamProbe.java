@@ -1,0 +1,56 @@
+package io.openpaas.common.testing;
+
+import io.nats.client.Connection;
+import io.nats.client.JetStreamApiException;
+import io.nats.client.Nats;
+import io.nats.client.api.StreamInfo;
+import io.nats.client.api.StreamInfoOptions;
+import io.nats.client.api.Subject;
+import java.io.IOException;
+import java.util.List;
+
+/** Reads what JetStream really stored, independently of the code under test. */
+public final class StreamProbe implements AutoCloseable {
+
+    private final Connection connection;
+
+    public StreamProbe() {
+        try {
+            connection = Nats.connect(System.getProperty("openpaas.nats.url", "nats://127.0.0.1:4222"));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Number of messages stored in {@code stream} on subjects matching {@code filter}. */
+    public long count(String stream, String filter) {
+        try {
+            StreamInfo info = connection.jetStreamManagement().getStreamInfo(stream, StreamInfoOptions.filterSubjects(filter));
+            List<Subject> subjects = info.getStreamState().getSubjects();
+            return subjects == null ? 0 : subjects.stream().mapToLong(Subject::getCount).sum();
+        } catch (JetStreamApiException e) {
+            if (e.getApiErrorCode() == 10059) {
+                return 0;
+            }
+            throw new IllegalStateException(e);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public Connection connection() {
+        return connection;
+    }
+
+    @Override
+    public void close() {
+        try {
+            connection.close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

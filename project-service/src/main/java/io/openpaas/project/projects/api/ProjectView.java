@@ -1,0 +1,9 @@
+package io.openpaas.project.projects.api;
+
+import java.time.Instant;
+import java.util.UUID;
+
+/** A project as the API shows it. */
+public record ProjectView(UUID id, String name, String slug, String description, String createdBy, Instant createdAt,
+        Instant updatedAt, long version) {
+}

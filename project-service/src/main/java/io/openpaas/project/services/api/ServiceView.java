@@ -1,0 +1,10 @@
+package io.openpaas.project.services.api;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/** A service as the API (and its events) show it. */
+public record ServiceView(UUID id, UUID projectId, String name, String slug, String type, BuildSource buildSource,
+        List<PortSpec> ports, Instant createdAt, Instant updatedAt, long version) {
+}

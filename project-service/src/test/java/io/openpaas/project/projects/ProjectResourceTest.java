@@ -1,0 +1,147 @@
+package io.openpaas.project.projects;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.nullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.openpaas.common.testing.Await;
+import io.openpaas.common.testing.Sql;
+import io.openpaas.common.testing.StreamProbe;
+import io.openpaas.common.testing.TestTokens;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
+import java.time.Duration;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+class ProjectResourceTest {
+
+    static StreamProbe stream;
+    final String owner = UUID.randomUUID().toString();
+
+    @BeforeAll
+    static void connect() {
+        stream = new StreamProbe();
+    }
+
+    @AfterAll
+    static void disconnect() {
+        stream.close();
+    }
+
+    RequestSpecification as(String token) {
+        return given().auth().oauth2(token).contentType(ContentType.JSON);
+    }
+
+    static String slug() {
+        return "p-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    Response create(String slug) {
+        return as(TestTokens.user(owner)).body("{\"name\":\"My App\",\"slug\":\"" + slug + "\"}").post("/api/v1/projects");
+    }
+
+    @Test
+    void createsReadsAndListsAProjectAndPublishesOneEvent() {
+        String slug = slug();
+        Response created = create(slug);
+        created.then().statusCode(201)
+                .header("Location", org.hamcrest.Matchers.endsWith("/api/v1/projects/" + created.path("id")))
+                .header("ETag", "\"0\"")
+                .body("name", equalTo("My App"), "slug", equalTo(slug), "created_by", equalTo(owner), "version", equalTo(0));
+        String id = created.path("id");
+
+        as(TestTokens.user(owner)).get("/api/v1/projects/" + id).then().statusCode(200).body("slug", equalTo(slug));
+        as(TestTokens.user(owner)).get("/api/v1/projects?limit=200").then().statusCode(200).body("items.id", hasItem(id));
+        as(TestTokens.admin()).get("/api/v1/projects/" + id).then().statusCode(200);
+
+        long events = Await.value("project event", Duration.ofSeconds(10), 1L,
+                () -> stream.count("PAAS_PROJECT", "paas.project." + id + ".created"));
+        assertEquals(1, events);
+        Await.sleep(300); // a duplicate would arrive within the relay's next round
+        assertEquals(1, stream.count("PAAS_PROJECT", "paas.project." + id + ".>"));
+        assertEquals(1, stream.count("PAAS_MEMBER", "paas.member." + id + ".added"));
+    }
+
+    @Test
+    void derivesTheSlugFromTheName() {
+        String name = "Shop " + UUID.randomUUID().toString().substring(0, 6);
+        as(TestTokens.user(owner)).body("{\"name\":\"" + name + "\"}").post("/api/v1/projects")
+                .then().statusCode(201).body("slug", equalTo(name.toLowerCase().replace(' ', '-')));
+    }
+
+    @Test
+    void paginatesWithAnOpaqueCursor() {
+        for (int i = 0; i < 3; i++) {
+            create(slug()).then().statusCode(201);
+        }
+        Response first = as(TestTokens.user(owner)).get("/api/v1/projects?limit=2");
+        first.then().statusCode(200).body("items.size()", equalTo(2), "next_cursor", notNullValue());
+        as(TestTokens.user(owner)).queryParam("limit", 2).queryParam("cursor", first.<String>path("next_cursor"))
+                .get("/api/v1/projects").then().statusCode(200).body("items.size()", equalTo(1), "next_cursor", nullValue());
+        as(TestTokens.user(owner)).get("/api/v1/projects?limit=0").then().statusCode(400)
+                .contentType("application/problem+json").body("errors[0].field", equalTo("limit"));
+        as(TestTokens.user(owner)).get("/api/v1/projects?cursor=%%%").then().statusCode(400);
+    }
+
+    @Test
+    void updatesWithIfMatchAndRefusesAStaleOne() {
+        String id = create(slug()).path("id");
+        String newSlug = slug();
+        as(TestTokens.user(owner)).header("If-Match", "\"0\"").body("{\"name\":\"Renamed\",\"slug\":\"" + newSlug + "\"}")
+                .patch("/api/v1/projects/" + id).then().statusCode(200).header("ETag", "\"1\"")
+                .body("name", equalTo("Renamed"), "slug", equalTo(newSlug), "version", equalTo(1));
+        long outboxBefore = Sql.count("select count(*) from projects.outbox_events");
+        as(TestTokens.user(owner)).header("If-Match", "\"0\"").body("{\"name\":\"Stale\"}")
+                .patch("/api/v1/projects/" + id).then().statusCode(412).contentType("application/problem+json")
+                .body("type", equalTo("https://openpaas.dev/problems/precondition-failed"));
+        assertEquals("Renamed", as(TestTokens.user(owner)).get("/api/v1/projects/" + id).path("name"));
+        assertEquals(outboxBefore, Sql.count("select count(*) from projects.outbox_events"));
+        Await.value("update event", Duration.ofSeconds(10), 1L, () -> stream.count("PAAS_PROJECT", "paas.project." + id + ".updated"));
+    }
+
+    @Test
+    void deletesAProjectAndItsServices() {
+        String id = create(slug()).path("id");
+        as(TestTokens.user(owner)).body("{\"name\":\"web\",\"build_source\":{\"type\":\"image\",\"image\":\"nginx:1.27\"}}")
+                .post("/api/v1/projects/" + id + "/services").then().statusCode(201);
+        as(TestTokens.user(owner)).delete("/api/v1/projects/" + id).then().statusCode(204);
+        as(TestTokens.user(owner)).get("/api/v1/projects/" + id).then().statusCode(404);
+        assertEquals(0, Sql.count("select count(*) from projects.services where project_id = ?", UUID.fromString(id)));
+        Await.value("deleted events", Duration.ofSeconds(10), 1L, () -> stream.count("PAAS_SERVICE", "paas.service." + id + ".deleted"));
+        Await.value("deleted events", Duration.ofSeconds(10), 1L, () -> stream.count("PAAS_PROJECT", "paas.project." + id + ".deleted"));
+    }
+
+    @Test
+    void idempotencyKeyReplaysTheFirstAnswer() {
+        String slug = slug();
+        String key = UUID.randomUUID().toString();
+        String body = "{\"name\":\"Once\",\"slug\":\"" + slug + "\"}";
+        String first = as(TestTokens.user(owner)).header("Idempotency-Key", key).body(body).post("/api/v1/projects")
+                .then().statusCode(201).extract().path("id");
+        as(TestTokens.user(owner)).header("Idempotency-Key", key).body(body).post("/api/v1/projects")
+                .then().statusCode(201).header("Idempotent-Replayed", "true").body("id", equalTo(first));
+        as(TestTokens.user(owner)).header("Idempotency-Key", key).body("{\"name\":\"Other\",\"slug\":\"" + slug() + "\"}")
+                .post("/api/v1/projects").then().statusCode(422).contentType("application/problem+json");
+        assertEquals(1, Sql.count("select count(*) from projects.projects where slug = ?", slug));
+        Await.sleep(300);
+        assertEquals(1, stream.count("PAAS_PROJECT", "paas.project." + first + ".created"));
+    }
+
+    @Test
+    void aProjectOfSomeoneElseIsNotFound() {
+        String id = create(slug()).path("id");
+        as(TestTokens.user(UUID.randomUUID().toString())).get("/api/v1/projects/" + id).then().statusCode(404)
+                .contentType("application/problem+json");
+        as(TestTokens.user(UUID.randomUUID().toString())).body("{\"name\":\"x\"}").patch("/api/v1/projects/" + id)
+                .then().statusCode(404);
+    }
+}
