@@ -165,8 +165,9 @@ public class ConsumerRunner {
 
     private void deadLetter(String durable, Message msg, String reason) {
         try {
+            String oneLine = reason.replaceAll("[\\r\\n\\t]+", " ");
             Headers headers = new Headers()
-                    .put("OpenPaaS-Reason", reason.length() > 1000 ? reason.substring(0, 1000) : reason)
+                    .put("OpenPaaS-Reason", oneLine.length() > 1000 ? oneLine.substring(0, 1000) : oneLine)
                     .put("OpenPaaS-Original-Subject", msg.getSubject());
             nats.jetStream().publish(Subjects.deadLetter(durable), headers, msg.getData());
             msg.term();
