@@ -1,6 +1,7 @@
 package io.openpaas.project.auth.service;
 
 import io.quarkus.logging.Log;
+import io.quarkus.runtime.Startup;
 import io.smallrye.jwt.util.KeyUtils;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
@@ -22,6 +23,7 @@ import java.util.Map;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /** The RS256 signing key and its public JWK, loaded from configuration or made on first start. */
+@Startup
 @ApplicationScoped
 public class SigningKeys {
 
@@ -31,7 +33,7 @@ public class SigningKeys {
 
     public SigningKeys(JwtConfig config, @ConfigProperty(name = "openpaas.state-dir") String stateDir) throws Exception {
         this.privateKey = config.privateKeyLocation().isPresent()
-                ? KeyUtils.readPrivateKey(config.privateKeyLocation().get())
+                ? readConfigured(config.privateKeyLocation().get())
                 : loadOrCreate(Path.of(stateDir, "keys", "jwt-signing.pem"));
         RSAPrivateCrtKey crt = (RSAPrivateCrtKey) privateKey;
         this.publicKey = (RSAPublicKey) KeyFactory.getInstance("RSA")
@@ -52,6 +54,19 @@ public class SigningKeys {
         return Map.of("keys", List.of(Map.of(
                 "kty", "RSA", "use", "sig", "alg", "RS256", "kid", keyId,
                 "n", base64Url(publicKey.getModulus()), "e", base64Url(publicKey.getPublicExponent()))));
+    }
+
+    /** A file path (optionally {@code file:}) or else a classpath resource. */
+    private static PrivateKey readConfigured(String location) throws Exception {
+        Path file = Path.of(location.startsWith("file:") ? location.substring(5) : location);
+        if (Files.isRegularFile(file)) {
+            return KeyUtils.decodePrivateKey(Files.readString(file));
+        }
+        PrivateKey key = KeyUtils.readPrivateKey(location);
+        if (key == null) {
+            throw new IllegalStateException("no private key at " + location);
+        }
+        return key;
     }
 
     private static PrivateKey loadOrCreate(Path file) throws Exception {

@@ -1,0 +1,43 @@
+package io.openpaas.common.testing;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every OpenPaaS process offers: liveness, readiness that covers PostgreSQL and NATS,
+ * Prometheus metrics, an OpenAPI document, and 401 problems on the API without a token.
+ * Each service runs it with a {@code @QuarkusTest} subclass.
+ */
+public abstract class ServiceBasicsContract {
+
+    @Test
+    void isLiveAndBecomesReady() {
+        given().get("/health/live").then().statusCode(200).body("status", equalTo("UP"));
+        Await.until("readiness", Duration.ofSeconds(20), () -> given().get("/health/ready").statusCode() == 200);
+        given().get("/health/ready").then().body("checks.name", org.hamcrest.Matchers.hasItems("nats"))
+                .body(containsString("Database connections health check"));
+    }
+
+    @Test
+    void exposesPrometheusMetrics() {
+        given().get("/q/metrics").then().statusCode(200).body(containsString("jvm_memory_used_bytes"));
+    }
+
+    @Test
+    void publishesItsOpenApiDocument() {
+        given().queryParam("format", "json").get("/q/openapi").then().statusCode(200).body("openapi", org.hamcrest.Matchers.startsWith("3."));
+    }
+
+    @Test
+    void refusesApiCallsWithoutAToken() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(apiPath() != null, "this service has no API yet");
+        given().get(apiPath()).then().statusCode(401).contentType("application/problem+json");
+    }
+
+    /** A guarded API path of this service, or null while it has none. */
+    protected abstract String apiPath();
+}

@@ -1,0 +1,189 @@
+package io.openpaas.gateway.routing;
+
+import io.openpaas.gateway.GatewayConfig;
+import io.openpaas.gateway.auth.TokenVerifier;
+import io.openpaas.gateway.problem.GatewayProblems;
+import io.quarkus.logging.Log;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.util.Locale;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The gateway's reverse proxy: authenticates, picks the owning service and streams the
+ * request and the answer through without reading bodies. Failures of the upstream become
+ * problem+json (502 when it is down, 504 when it is slow). Each answer says how long the
+ * gateway itself took ({@code Server-Timing: gateway;dur=…} and {@code X-Gateway-Time}).
+ */
+@ApplicationScoped
+public class ProxyRoutes {
+
+    static final String REQUEST_ID = "X-Request-Id";
+    private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-authenticate", "proxy-authorization",
+            "te", "trailer", "transfer-encoding", "upgrade", "host", "content-length");
+
+    private final RouteTable routes;
+    private final TokenVerifier verifier;
+    private final GatewayConfig config;
+    private HttpClient client;
+
+    public ProxyRoutes(RouteTable routes, TokenVerifier verifier, GatewayConfig config) {
+        this.routes = routes;
+        this.verifier = verifier;
+        this.config = config;
+    }
+
+    void mount(@Observes Router router, Vertx vertx) {
+        client = vertx.createHttpClient(new HttpClientOptions()
+                .setKeepAlive(true)
+                .setTcpNoDelay(true)
+                .setConnectTimeout((int) config.connectTimeout().toMillis()),
+                new PoolOptions().setHttp1MaxSize(config.poolSize()));
+        router.route("/api/v1/*").order(10).handler(this::handle);
+        router.route("/.well-known/jwks.json").order(10).handler(this::handle);
+    }
+
+    HttpClient client() {
+        return client;
+    }
+
+    private void handle(RoutingContext rc) {
+        long start = System.nanoTime();
+        HttpServerRequest request = rc.request();
+        request.pause();
+        String requestId = request.getHeader(REQUEST_ID);
+        if (requestId == null || requestId.isBlank() || requestId.length() > 128) {
+            requestId = UUID.randomUUID().toString();
+        }
+        HttpServerResponse response = rc.response();
+        response.putHeader(REQUEST_ID, requestId);
+        var rule = routes.match(request.path());
+        if (rule.isEmpty()) {
+            GatewayProblems.send(response, 404, "not-found", "Not found", "no API resource at " + request.path());
+            return;
+        }
+        String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+        if (length != null && tooLarge(length)) {
+            GatewayProblems.send(response, 413, "payload-too-large", "Payload too large",
+                    "the request body is larger than " + config.maxBodySize() + " bytes");
+            return;
+        }
+        Upstream upstream = rule.get().upstream();
+        String id = requestId;
+        if (rule.get().open()) {
+            forward(request, response, upstream, id, start);
+            return;
+        }
+        String token = TokenVerifier.bearer(request.getHeader(HttpHeaders.AUTHORIZATION));
+        if (token == null) {
+            unauthorized(response);
+            return;
+        }
+        verifier.verify(token).onComplete(ar -> {
+            if (ar.succeeded() && ar.result()) {
+                forward(request, response, upstream, id, start);
+            } else {
+                unauthorized(response);
+            }
+        });
+    }
+
+    private boolean tooLarge(String length) {
+        try {
+            return Long.parseLong(length.trim()) > config.maxBodySize();
+        } catch (NumberFormatException e) {
+            return true;
+        }
+    }
+
+    private static void unauthorized(HttpServerResponse response) {
+        response.putHeader("WWW-Authenticate", "Bearer");
+        GatewayProblems.send(response, 401, "unauthorized", "Authentication required", "a valid bearer token is required");
+    }
+
+    private void forward(HttpServerRequest request, HttpServerResponse response, Upstream upstream, String requestId, long start) {
+        RequestOptions options = new RequestOptions()
+                .setHost(upstream.host())
+                .setPort(upstream.port())
+                .setMethod(request.method())
+                .setURI(request.uri())
+                .setIdleTimeout(config.upstreamTimeout().toMillis());
+        client.request(options).onComplete(created -> {
+            if (created.failed()) {
+                upstreamFailed(response, upstream, created.cause());
+                return;
+            }
+            HttpClientRequest outbound = created.result();
+            copyHeaders(request.headers(), outbound.headers());
+            outbound.putHeader(REQUEST_ID, requestId);
+            outbound.putHeader("X-Forwarded-For", request.remoteAddress() == null ? "" : request.remoteAddress().hostAddress());
+            outbound.putHeader("X-Forwarded-Proto", request.scheme());
+            if (request.authority() != null) {
+                outbound.putHeader("X-Forwarded-Host", request.authority().toString());
+            }
+            String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+            if (length != null) {
+                outbound.putHeader(HttpHeaders.CONTENT_LENGTH, length);
+            } else if (request.getHeader(HttpHeaders.TRANSFER_ENCODING) != null) {
+                outbound.setChunked(true);
+            }
+            long forwardedAt = System.nanoTime();
+            outbound.send(request).onComplete(answered -> {
+                if (answered.failed()) {
+                    upstreamFailed(response, upstream, answered.cause());
+                    return;
+                }
+                HttpClientResponse inbound = answered.result();
+                long received = System.nanoTime();
+                response.setStatusCode(inbound.statusCode());
+                response.setStatusMessage(inbound.statusMessage());
+                copyHeaders(inbound.headers(), response.headers());
+                String inboundLength = inbound.getHeader(HttpHeaders.CONTENT_LENGTH);
+                if (inboundLength != null) {
+                    response.putHeader(HttpHeaders.CONTENT_LENGTH, inboundLength);
+                }
+                long gatewayNanos = (forwardedAt - start) + (System.nanoTime() - received);
+                String millis = String.format(Locale.ROOT, "%.3f", gatewayNanos / 1_000_000.0);
+                response.putHeader("Server-Timing", "gateway;dur=" + millis);
+                response.putHeader("X-Gateway-Time", millis);
+                response.send(inbound);
+            });
+        });
+    }
+
+    private static void copyHeaders(MultiMap from, MultiMap to) {
+        for (var entry : from) {
+            if (!HOP_BY_HOP.contains(entry.getKey().toLowerCase(Locale.ROOT))) {
+                to.add(entry.getKey(), entry.getValue());
+            }
+        }
+    }
+
+    private static void upstreamFailed(HttpServerResponse response, Upstream upstream, Throwable cause) {
+        if (isTimeout(cause)) {
+            GatewayProblems.send(response, 504, "gateway-timeout", "Gateway timeout", upstream.name() + " did not answer in time; try again");
+        } else {
+            Log.debugf("upstream %s failed: %s", upstream.name(), cause);
+            GatewayProblems.send(response, 502, "bad-gateway", "Bad gateway", upstream.name() + " is unavailable; try again shortly");
+        }
+    }
+
+    private static boolean isTimeout(Throwable cause) {
+        return cause instanceof TimeoutException || cause.getClass().getSimpleName().contains("Timeout");
+    }
+}

@@ -1,0 +1,118 @@
+package io.openpaas.gateway;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasKey;
+import static org.hamcrest.Matchers.matchesPattern;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.openpaas.common.testing.Await;
+import io.openpaas.common.testing.Sql;
+import io.openpaas.common.testing.StreamProbe;
+import io.openpaas.common.testing.TestTokens;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import java.time.Duration;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The whole path through the gateway, on the real services, PostgreSQL and NATS. */
+@QuarkusTest
+@QuarkusTestResource(value = PlatformProcesses.class, restrictToAnnotatedClass = true)
+class GatewayEndToEndTest {
+
+    static StreamProbe stream;
+
+    @BeforeAll
+    static void connect() {
+        stream = new StreamProbe();
+    }
+
+    @AfterAll
+    static void close() {
+        if (stream != null) {
+            stream.close();
+        }
+    }
+
+    static String adminJwt() {
+        return given().contentType(ContentType.JSON).body("{\"api_token\":\"" + PlatformProcesses.ADMIN_API_TOKEN + "\"}")
+                .post("/api/v1/auth/token").then().statusCode(200).extract().path("access_token");
+    }
+
+    @Test
+    void aProjectCreatedThroughTheGatewayIsPublishedAndAuditedExactlyOnce() {
+        String jwt = adminJwt();
+        String requestId = UUID.randomUUID().toString();
+        String slug = "gw-" + UUID.randomUUID().toString().substring(0, 8);
+        String id = given().auth().oauth2(jwt).contentType(ContentType.JSON).header("X-Request-Id", requestId)
+                .body("{\"name\":\"My App\",\"slug\":\"" + slug + "\"}").post("/api/v1/projects")
+                .then().statusCode(201)
+                .header("X-Request-Id", requestId)
+                .header("Server-Timing", matchesPattern("gateway;dur=\\d+\\.\\d{3}"))
+                .body("slug", equalTo(slug)).extract().path("id");
+
+        Await.value("event in the stream", Duration.ofSeconds(10), 1L,
+                () -> stream.count("PAAS_PROJECT", "paas.project." + id + ".created"));
+        Await.value("audit record", Duration.ofSeconds(10), 1L,
+                () -> Sql.count("select count(*) from audit.audit_records where type = 'paas.project.created' and resource = ?", id));
+        Await.sleep(500); // room for a duplicate to show up, were there one
+        assertEquals(1, stream.count("PAAS_PROJECT", "paas.project." + id + ".created"));
+        assertEquals(1, Sql.count("select count(*) from audit.audit_records where type = 'paas.project.created' and resource = ?", id));
+
+        given().auth().oauth2(jwt).queryParam("resource", id).get("/api/v1/audit").then().statusCode(200)
+                .body("items.size()", equalTo(1), "items[0].correlation_id", equalTo(requestId), "items[0].project_id", equalTo(id));
+        given().auth().oauth2(jwt).get("/api/v1/projects/" + id).then().statusCode(200).header("ETag", "\"0\"");
+    }
+
+    @Test
+    void refusesMissingExpiredAndTamperedTokensAtTheEdge() {
+        String user = UUID.randomUUID().toString();
+        given().get("/api/v1/projects").then().statusCode(401).contentType("application/problem+json")
+                .header("WWW-Authenticate", "Bearer");
+        given().auth().oauth2(TestTokens.expired(user)).get("/api/v1/projects").then().statusCode(401);
+        given().auth().oauth2(TestTokens.tampered(TestTokens.user(user))).get("/api/v1/projects").then().statusCode(401);
+        given().auth().oauth2(TestTokens.signedByAnotherKey(user)).get("/api/v1/audit").then().statusCode(401);
+        given().auth().oauth2(TestTokens.user(user)).get("/api/v1/projects").then().statusCode(200);
+    }
+
+    @Test
+    void refusesABodyOverTheLimitAndWritesNothing() {
+        long before = Sql.count("select count(*) from projects.projects");
+        String big = "{\"name\":\"x\",\"description\":\"" + "d".repeat(1_100_000) + "\"}";
+        given().auth().oauth2(TestTokens.admin()).contentType(ContentType.JSON).body(big).post("/api/v1/projects")
+                .then().statusCode(413).contentType("application/problem+json")
+                .body("type", equalTo("https://openpaas.dev/problems/payload-too-large"));
+        assertEquals(before, Sql.count("select count(*) from projects.projects"));
+    }
+
+    @Test
+    void forwardsProblemsOfTheServiceUnchanged() {
+        given().auth().oauth2(TestTokens.admin()).contentType(ContentType.JSON).body("{\"name\": ")
+                .post("/api/v1/projects").then().statusCode(400).contentType("application/problem+json")
+                .body("type", equalTo("https://openpaas.dev/problems/malformed-json"));
+    }
+
+    @Test
+    void answersProblemsWhenAServiceIsDownOrSlowOrThePathUnknown() {
+        String token = TestTokens.admin();
+        given().auth().oauth2(token).get("/api/v1/builds/" + UUID.randomUUID()).then().statusCode(502)
+                .contentType("application/problem+json").body("detail", containsString("build-service"));
+        given().auth().oauth2(token).get("/api/v1/clusters").then().statusCode(504)
+                .contentType("application/problem+json").body("type", equalTo("https://openpaas.dev/problems/gateway-timeout"));
+        given().auth().oauth2(token).get("/api/v1/nothing-here").then().statusCode(404).contentType("application/problem+json");
+    }
+
+    @Test
+    void servesTheAggregatedOpenApiDocument() {
+        given().get("/openapi.json").then().statusCode(200)
+                .body("paths", hasKey("/api/v1/projects"))
+                .body("paths", hasKey("/api/v1/audit"))
+                .body("paths", hasKey("/api/v1/auth/token"));
+        given().get("/.well-known/jwks.json").then().statusCode(200).body("keys[0].kty", equalTo("RSA"));
+    }
+}

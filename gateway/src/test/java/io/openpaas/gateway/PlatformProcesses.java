@@ -1,0 +1,139 @@
+package io.openpaas.gateway;
+
+import com.sun.net.httpserver.HttpServer;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.HttpURLConnection;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Starts the real project-service and audit-service from their packaged jars (built earlier in
+ * the reactor) on free ports against the test database and NATS, plus a deliberately slow
+ * upstream, and points the gateway at them. Tests through the gateway then exercise the whole
+ * path: gateway → service → outbox → JetStream → audit-service.
+ */
+public class PlatformProcesses implements QuarkusTestResourceLifecycleManager {
+
+    public static final String ADMIN_API_TOKEN = "opaas_testadmin_0123456789abcdefghijklmnopqrstuv";
+
+    private final List<Process> processes = new ArrayList<>();
+    private HttpServer slow;
+
+    @Override
+    public Map<String, String> start() {
+        try {
+            Path work = Files.createTempDirectory("openpaas-gw-test");
+            Path privateKey = copy("test-jwt/private.pem", work);
+            Path publicKey = copy("test-jwt/public.pem", work);
+            int projectPort = freePort();
+            int auditPort = freePort();
+            Map<String, String> common = Map.of(
+                    "openpaas.database.name", "openpaas_test",
+                    "openpaas.auth.jwt.public-key-location", "file:" + publicKey,
+                    "openpaas.auth.jwt.private-key-location", "file:" + privateKey,
+                    "openpaas.bootstrap.admin-token", ADMIN_API_TOKEN,
+                    "openpaas.state-dir", work.toString());
+            launch("project-service", projectPort, common, work);
+            launch("audit-service", auditPort, common, work);
+            slow = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+            slow.createContext("/", exchange -> {
+                try {
+                    Thread.sleep(5000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                exchange.sendResponseHeaders(200, -1);
+                exchange.close();
+            });
+            slow.start();
+            awaitReady(projectPort, "project-service", work);
+            awaitReady(auditPort, "audit-service", work);
+            Map<String, String> config = new HashMap<>();
+            config.put("openpaas.gateway.project-url", "http://127.0.0.1:" + projectPort);
+            config.put("openpaas.gateway.audit-url", "http://127.0.0.1:" + auditPort);
+            config.put("openpaas.gateway.build-url", "http://127.0.0.1:" + freePort()); // nothing listens: 502
+            config.put("openpaas.gateway.deploy-url", "http://127.0.0.1:" + slow.getAddress().getPort()); // too slow: 504
+            config.put("openpaas.gateway.secrets-url", "http://127.0.0.1:" + freePort());
+            config.put("openpaas.gateway.upstream-timeout", "PT1S");
+            return config;
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void launch(String service, int port, Map<String, String> props, Path work) throws IOException {
+        Path jar = Path.of("..", service, "target", "quarkus-app", "quarkus-run.jar").toAbsolutePath().normalize();
+        if (!Files.exists(jar)) {
+            throw new IllegalStateException(jar + " is missing: build the whole suite (mvn install) so the services are packaged first");
+        }
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx128m", "-XX:TieredStopAtLevel=1", "-Dquarkus.http.port=" + port, "-Dquarkus.log.level=WARN"));
+        props.forEach((k, v) -> command.add("-D" + k + "=" + v));
+        command.add("-jar");
+        command.add(jar.toString());
+        Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(work.resolve(service + ".log").toFile()).start();
+        processes.add(process);
+    }
+
+    private static void awaitReady(int port, String service, Path work) throws IOException {
+        long deadline = System.currentTimeMillis() + 90_000;
+        while (System.currentTimeMillis() < deadline) {
+            try {
+                HttpURLConnection c = (HttpURLConnection) URI.create("http://127.0.0.1:" + port + "/health/ready").toURL().openConnection();
+                c.setConnectTimeout(500);
+                if (c.getResponseCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            }
+            try {
+                Thread.sleep(250);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        throw new IllegalStateException(service + " did not become ready; its log: " + Files.readString(work.resolve(service + ".log")));
+    }
+
+    private static Path copy(String resource, Path dir) throws IOException {
+        Path target = dir.resolve(Path.of(resource).getFileName());
+        try (InputStream in = PlatformProcesses.class.getClassLoader().getResourceAsStream(resource)) {
+            Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+        return target;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    @Override
+    public void stop() {
+        if (slow != null) {
+            slow.stop(0);
+        }
+        processes.forEach(Process::destroy);
+        for (Process p : processes) {
+            try {
+                p.waitFor();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

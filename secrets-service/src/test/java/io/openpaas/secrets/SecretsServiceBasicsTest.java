@@ -1,0 +1,13 @@
+package io.openpaas.secrets;
+
+import io.openpaas.common.testing.ServiceBasicsContract;
+import io.quarkus.test.junit.QuarkusTest;
+
+@QuarkusTest
+class SecretsServiceBasicsTest extends ServiceBasicsContract {
+
+    @Override
+    protected String apiPath() {
+        return null;
+    }
+}
