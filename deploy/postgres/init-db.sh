@@ -5,6 +5,7 @@
 set -euo pipefail
 DB="${1:-${OPENPAAS_DATABASE_NAME:-openpaas}}"
 export PGHOST="${PGHOST:-${OPENPAAS_DATABASE_HOST:-127.0.0.1}}" PGPORT="${PGPORT:-${OPENPAAS_DATABASE_PORT:-5432}}" PGUSER="${PGUSER:-postgres}"
+export PGOPTIONS="-c client_min_messages=warning"
 SCHEMAS="projects builds deploys secrets audit"
 
 if ! psql -d postgres -tAc "select 1 from pg_database where datname = '$DB'" | grep -q 1; then
