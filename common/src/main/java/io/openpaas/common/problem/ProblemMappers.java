@@ -44,9 +44,7 @@ public class ProblemMappers {
 
     @ServerExceptionMapper(priority = 1)
     public Response unknownField(UnrecognizedPropertyException e) {
-        String field = pathOf(e);
-        return respond(new Problem(ProblemType.VALIDATION.uri(), ProblemType.VALIDATION.title(), 400,
-                "unknown field '" + field + "'", null, List.of(new Problem.FieldError(field, "unknown field"))));
+        return respond(invalidField(pathOf(e), "unknown field"));
     }
 
     @ServerExceptionMapper(priority = 1)
@@ -56,8 +54,7 @@ public class ProblemMappers {
             return respond(ProblemType.MALFORMED_JSON.problem("the request body is not the expected JSON object"));
         }
         String expected = e.getTargetType() == null ? "another type" : simpleType(e.getTargetType());
-        return respond(new Problem(ProblemType.VALIDATION.uri(), ProblemType.VALIDATION.title(), 400,
-                field + ": expected " + expected, null, List.of(new Problem.FieldError(field, "expected " + expected))));
+        return respond(invalidField(field, "expected " + expected));
     }
 
     @ServerExceptionMapper(priority = 1)
@@ -69,9 +66,7 @@ public class ProblemMappers {
     @ServerExceptionMapper(priority = 2)
     public Response json(JsonProcessingException e) {
         if (e instanceof JsonMappingException m && !pathOf(m).isEmpty()) {
-            String field = pathOf(m);
-            return respond(new Problem(ProblemType.VALIDATION.uri(), ProblemType.VALIDATION.title(), 400,
-                    field + ": invalid value", null, List.of(new Problem.FieldError(field, "invalid value"))));
+            return respond(invalidField(pathOf(m), "invalid value"));
         }
         return respond(ProblemType.MALFORMED_JSON.problem("the request body is not valid JSON"));
     }
@@ -141,18 +136,21 @@ public class ProblemMappers {
         return respond(ProblemType.INTERNAL.problem("an unexpected error occurred; quote incident " + incident + " when reporting it"));
     }
 
+    private static Problem invalidField(String field, String message) {
+        return ProblemException.invalidField(field, message).toProblem();
+    }
+
     public static Response respond(Problem problem) {
         return Response.status(problem.status()).type(Problem.MEDIA_TYPE).entity(problem).build();
     }
 
     private static String fieldOf(ConstraintViolation<?> v) {
         // "create.request.name" → "name": drop the method and parameter segments
+        // and name fields as they are on the wire (snake_case), not as Java names them
         String path = v.getPropertyPath().toString();
         String[] parts = path.split("\\.");
-        if (parts.length <= 2) {
-            return parts[parts.length - 1];
-        }
-        return String.join(".", java.util.Arrays.copyOfRange(parts, 2, parts.length));
+        String field = parts.length <= 2 ? parts[parts.length - 1] : String.join(".", java.util.Arrays.copyOfRange(parts, 2, parts.length));
+        return field.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase(java.util.Locale.ROOT);
     }
 
     private static String pathOf(JsonMappingException e) {

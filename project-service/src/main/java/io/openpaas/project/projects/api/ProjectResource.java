@@ -1,5 +1,6 @@
 package io.openpaas.project.projects.api;
 
+import io.openpaas.common.api.Created;
 import io.openpaas.common.api.Cursors;
 import io.openpaas.common.api.ETags;
 import io.openpaas.common.api.Idempotency;
@@ -23,7 +24,6 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.net.URI;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -46,15 +46,8 @@ public class ProjectResource {
     @POST
     @Operation(summary = "Create a project; the caller becomes its owner")
     public Uni<Response> create(@Valid @NotNull CreateProjectRequest request, @HeaderParam(Idempotency.HEADER) String idempotencyKey) {
-        return service.create(caller.requireUser(), request, idempotencyKey).map(outcome -> {
-            ProjectView view = outcome.value();
-            Response.ResponseBuilder response = Response.created(URI.create("/api/v1/projects/" + view.id()))
-                    .tag(ETags.of(view.version())).entity(view);
-            if (outcome.replayed()) {
-                response.header("Idempotent-Replayed", "true");
-            }
-            return response.build();
-        });
+        return service.create(caller.requireUser(), request, idempotencyKey)
+                .map(outcome -> Created.response("/api/v1/projects/" + outcome.value().id(), outcome.value().version(), outcome));
     }
 
     @GET

@@ -1,7 +1,7 @@
 package io.openpaas.project.services.api;
 
+import io.openpaas.common.api.Created;
 import io.openpaas.common.api.Cursors;
-import io.openpaas.common.api.ETags;
 import io.openpaas.common.api.Idempotency;
 import io.openpaas.common.api.Page;
 import io.openpaas.common.security.CallerContext;
@@ -20,7 +20,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.net.URI;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -44,15 +43,8 @@ public class ProjectServicesResource {
     @Operation(summary = "Create a service in a project (developers)")
     public Uni<Response> create(@PathParam("projectId") UUID projectId, @Valid @NotNull CreateServiceRequest request,
             @HeaderParam(Idempotency.HEADER) String idempotencyKey) {
-        return service.create(caller.requireUser(), projectId, request, idempotencyKey).map(outcome -> {
-            ServiceView view = outcome.value();
-            Response.ResponseBuilder response = Response.created(URI.create("/api/v1/services/" + view.id()))
-                    .tag(ETags.of(view.version())).entity(view);
-            if (outcome.replayed()) {
-                response.header("Idempotent-Replayed", "true");
-            }
-            return response.build();
-        });
+        return service.create(caller.requireUser(), projectId, request, idempotencyKey)
+                .map(outcome -> Created.response("/api/v1/services/" + outcome.value().id(), outcome.value().version(), outcome));
     }
 
     @GET

@@ -1,0 +1,21 @@
+package io.openpaas.common.api;
+
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+
+/** The 201 answer of a creating POST: Location, ETag, body, and whether it was an idempotent replay. */
+public final class Created {
+
+    public static final String REPLAYED_HEADER = "Idempotent-Replayed";
+
+    private Created() {
+    }
+
+    public static Response response(String location, long version, Idempotency.Outcome<?> outcome) {
+        Response.ResponseBuilder response = Response.created(URI.create(location)).tag(ETags.of(version)).entity(outcome.value());
+        if (outcome.replayed()) {
+            response.header(REPLAYED_HEADER, "true");
+        }
+        return response.build();
+    }
+}

@@ -1,0 +1,76 @@
+package io.openpaas.project.services;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.openpaas.common.testing.Await;
+import io.openpaas.common.testing.Sql;
+import io.openpaas.common.testing.StreamProbe;
+import io.openpaas.common.testing.TestTokens;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.specification.RequestSpecification;
+import java.time.Duration;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+class ServiceSpecResourceTest {
+
+    final String owner = UUID.randomUUID().toString();
+
+    RequestSpecification as(String user) {
+        return given().auth().oauth2(TestTokens.user(user)).contentType(ContentType.JSON);
+    }
+
+    String project() {
+        return as(owner).body("{\"name\":\"svc test\",\"slug\":\"s-" + UUID.randomUUID().toString().substring(0, 8) + "\"}")
+                .post("/api/v1/projects").then().statusCode(201).extract().path("id");
+    }
+
+    static final String API_SERVER = "{\"name\":\"API Server\",\"slug\":\"api-server\",\"type\":\"webapp\","
+            + "\"build_source\":{\"type\":\"git\",\"repository\":\"https://example.com/acme/api.git\",\"branch\":\"main\"},"
+            + "\"ports\":[{\"name\":\"http\",\"port\":8080,\"public\":true}]}";
+
+    @Test
+    void createsListsReadsUpdatesAndDeletesAService() {
+        String project = project();
+        String id = as(owner).body(API_SERVER).post("/api/v1/projects/" + project + "/services")
+                .then().statusCode(201)
+                .body("slug", equalTo("api-server"), "build_source.type", equalTo("git"), "build_source.branch", equalTo("main"),
+                        "ports[0].port", equalTo(8080), "ports[0].public", equalTo(true), "project_id", equalTo(project))
+                .extract().path("id");
+        as(owner).get("/api/v1/projects/" + project + "/services").then().statusCode(200).body("items.size()", equalTo(1));
+        as(owner).get("/api/v1/services/" + id).then().statusCode(200).header("ETag", "\"0\"");
+        as(owner).header("If-Match", "\"0\"").body("{\"ports\":[{\"name\":\"web\",\"port\":9090}]}").patch("/api/v1/services/" + id)
+                .then().statusCode(200).body("ports[0].port", equalTo(9090), "version", equalTo(1), "name", equalTo("API Server"));
+        as(owner).header("If-Match", "\"0\"").body("{\"name\":\"stale\"}").patch("/api/v1/services/" + id).then().statusCode(412);
+        as(owner).delete("/api/v1/services/" + id).then().statusCode(204);
+        as(owner).get("/api/v1/services/" + id).then().statusCode(404);
+        try (StreamProbe stream = new StreamProbe()) {
+            for (String event : new String[] {"created", "updated", "deleted"}) {
+                assertEquals(1L, Await.value(event, Duration.ofSeconds(10), 1L,
+                        () -> stream.count("PAAS_SERVICE", "paas.service." + project + "." + event)));
+            }
+        }
+    }
+
+    @Test
+    void refusesIncoherentOrDuplicateServicesAndWritesNothing() {
+        String project = project();
+        as(owner).body(API_SERVER).post("/api/v1/projects/" + project + "/services").then().statusCode(201);
+        long outbox = Sql.count("select count(*) from projects.outbox_events");
+        as(owner).body(API_SERVER).post("/api/v1/projects/" + project + "/services").then().statusCode(409)
+                .contentType("application/problem+json");
+        as(owner).body("{\"name\":\"w\",\"build_source\":{\"type\":\"git\"}}").post("/api/v1/projects/" + project + "/services")
+                .then().statusCode(400).body("errors[0].field", equalTo("build_source.repository"));
+        as(owner).body("{\"name\":\"w\",\"build_source\":{\"type\":\"svn\",\"repository\":\"x\"}}")
+                .post("/api/v1/projects/" + project + "/services").then().statusCode(400).body("errors[0].field", equalTo("build_source.type"));
+        as(owner).body("{\"name\":\"w\",\"build_source\":{\"type\":\"image\",\"image\":\"nginx\"},\"ports\":[{\"name\":\"http\",\"port\":70000}]}")
+                .post("/api/v1/projects/" + project + "/services").then().statusCode(400).body("errors[0].field", equalTo("ports[0].port"));
+        as(UUID.randomUUID().toString()).body(API_SERVER).post("/api/v1/projects/" + project + "/services").then().statusCode(404);
+        assertEquals(1, Sql.count("select count(*) from projects.services where project_id = ?", UUID.fromString(project)));
+        assertEquals(outbox, Sql.count("select count(*) from projects.outbox_events"));
+    }
+}
