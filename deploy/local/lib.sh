@@ -45,8 +45,7 @@ ensure_nats() {
   fi
   mkdir -p "$OPENPAAS_STATE_DIR/nats"
   local conf="$OPENPAAS_STATE_DIR/nats-server.conf"
-  OPENPAAS_STATE_DIR="$OPENPAAS_STATE_DIR" envsubst < "$ROOT/deploy/nats/nats-server.conf" > "$conf" 2>/dev/null \
-    || sed "s#\${OPENPAAS_STATE_DIR}#$OPENPAAS_STATE_DIR#" "$ROOT/deploy/nats/nats-server.conf" > "$conf"
+  sed "s#\${OPENPAAS_STATE_DIR}#$OPENPAAS_STATE_DIR#" "$ROOT/deploy/nats/nats-server.conf" > "$conf"
   log "starting nats-server with JetStream"
   nohup nats-server -c "$conf" > "$OPENPAAS_STATE_DIR/logs/nats-server.log" 2>&1 &
   echo $! > "$OPENPAAS_STATE_DIR/nats-server.pid"

@@ -4,6 +4,7 @@ import io.openpaas.common.problem.ProblemException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.UUID;
+import java.util.function.Function;
 
 /**
  * Opaque pagination cursors: base64url of the last key seen. Clients must not build them, so
@@ -31,12 +32,21 @@ public final class Cursors {
 
     /** The UUID key of a cursor, or {@code null} for the first page. */
     public static UUID decodeUuid(String cursor) {
+        return decodeKey(cursor, UUID::fromString);
+    }
+
+    /** The numeric key of a cursor, or {@code null} for the first page. */
+    public static Long decodeLong(String cursor) {
+        return decodeKey(cursor, Long::valueOf);
+    }
+
+    private static <T> T decodeKey(String cursor, Function<String, T> parse) {
         if (cursor == null || cursor.isBlank()) {
             return null;
         }
         try {
-            return UUID.fromString(decode(cursor));
-        } catch (IllegalArgumentException e) {
+            return parse.apply(decode(cursor));
+        } catch (IllegalArgumentException e) { // includes NumberFormatException
             throw ProblemException.invalidField("cursor", "is not a cursor this API returned");
         }
     }

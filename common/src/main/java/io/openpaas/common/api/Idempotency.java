@@ -1,7 +1,6 @@
 package io.openpaas.common.api;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.openpaas.common.json.Json;
 import io.openpaas.common.problem.ProblemException;
 import io.openpaas.common.problem.ProblemType;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -25,10 +24,10 @@ public class Idempotency {
 
     public static final String HEADER = "Idempotency-Key";
 
-    private final ObjectMapper mapper;
+    private final Json json;
 
-    public Idempotency(ObjectMapper mapper) {
-        this.mapper = mapper;
+    public Idempotency(Json json) {
+        this.json = json;
     }
 
     /** The outcome, and whether it was replayed from an earlier request. */
@@ -57,7 +56,7 @@ public class Idempotency {
                             .setParameter("caller", caller)
                             .setParameter("key", key)
                             .setParameter("hash", hash)
-                            .setParameter("response", write(value))
+                            .setParameter("response", json.write(value))
                             .executeUpdate())
                             .map(v -> new Outcome<>(v, false));
                 }));
@@ -69,24 +68,12 @@ public class Idempotency {
             throw new ProblemException(ProblemType.IDEMPOTENCY_KEY_REUSED,
                     "this Idempotency-Key was already used with a different request body; use a new key");
         }
-        try {
-            return Uni.createFrom().item(new Outcome<>(mapper.readValue((String) row[1], type), true));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("stored idempotent response is unreadable", e);
-        }
-    }
-
-    private String write(Object value) {
-        try {
-            return mapper.writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return Uni.createFrom().item(new Outcome<>(json.read((String) row[1], type), true));
     }
 
     private String hash(Object request) {
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(write(request).getBytes(StandardCharsets.UTF_8));
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(json.write(request).getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(digest);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);

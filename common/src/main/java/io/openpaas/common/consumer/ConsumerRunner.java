@@ -42,8 +42,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 @ApplicationScoped
 public class ConsumerRunner {
 
-    public static final String DEAD_LETTER_STREAM = "PAAS_DEADLETTER";
-
     private final List<EventHandler> handlers;
     private final NatsClient nats;
     private final NatsConfig config;
@@ -112,7 +110,7 @@ public class ConsumerRunner {
             throw new IOException("NATS not connected");
         }
         nats.ensureStream(domain);
-        ensureDeadLetterStream();
+        nats.ensureDeadLetterStream();
         String durable = handler.name() + "-" + domain.token();
         ConsumerConfiguration cc = ConsumerConfiguration.builder()
                 .durable(durable)
@@ -176,23 +174,6 @@ public class ConsumerRunner {
         } catch (Exception e) {
             // not acked: it is redelivered and dead-lettered on a later try
             Log.errorf("consumer %s could not dead-letter a message: %s", durable, e.toString());
-        }
-    }
-
-    private void ensureDeadLetterStream() throws Exception {
-        JetStreamManagement jsm = nats.management();
-        if (!jsm.getStreamNames().contains(DEAD_LETTER_STREAM)) {
-            try {
-                jsm.addStream(io.nats.client.api.StreamConfiguration.builder()
-                        .name(DEAD_LETTER_STREAM)
-                        .subjects("deadletter.>")
-                        .storageType(io.nats.client.api.StorageType.File)
-                        .build());
-            } catch (io.nats.client.JetStreamApiException e) {
-                if (!jsm.getStreamNames().contains(DEAD_LETTER_STREAM)) {
-                    throw e;
-                }
-            }
         }
     }
 

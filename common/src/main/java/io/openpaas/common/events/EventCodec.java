@@ -1,37 +1,29 @@
 package io.openpaas.common.events;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.openpaas.common.json.Json;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 
-/** Turns envelopes into the bytes put on the wire and back, with the application's ObjectMapper. */
+/** Turns envelopes into the bytes put on the wire and back. */
 @ApplicationScoped
 public class EventCodec {
 
-    private final ObjectMapper mapper;
+    private final Json json;
 
-    public EventCodec(ObjectMapper mapper) {
-        this.mapper = mapper;
+    public EventCodec(Json json) {
+        this.json = json;
     }
 
     public String encode(EventEnvelope envelope) {
-        try {
-            return mapper.writeValueAsString(envelope);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot encode event " + envelope.id(), e);
-        }
+        return json.write(envelope);
     }
 
+    /** Decodes bytes that came from the broker: unlike our own rows, they may be anything. */
     public EventEnvelope decode(byte[] bytes) throws IOException {
-        EventEnvelope envelope = mapper.readValue(bytes, EventEnvelope.class);
+        EventEnvelope envelope = json.mapper().readValue(bytes, EventEnvelope.class);
         if (envelope.id() == null || envelope.type() == null) {
             throw new IOException("event without id or type");
         }
         return envelope;
-    }
-
-    public ObjectMapper mapper() {
-        return mapper;
     }
 }

@@ -1,7 +1,5 @@
 package io.openpaas.common.events;
 
-import java.util.UUID;
-
 /**
  * The subject scheme {@code paas.<domain>.<projectId>.<event>} and the matching CloudEvents
  * type {@code paas.<domain>.<event>}. Events that belong to no project use {@code _} in the
@@ -12,10 +10,6 @@ public final class Subjects {
     public static final String NO_PROJECT = "_";
 
     private Subjects() {
-    }
-
-    public static String subject(Domain domain, UUID projectId, String event) {
-        return "paas." + domain.token() + "." + (projectId == null ? NO_PROJECT : projectId.toString()) + "." + event;
     }
 
     public static String type(Domain domain, String event) {

@@ -27,7 +27,10 @@ import java.util.concurrent.ConcurrentHashMap;
 public class NatsClient {
 
     private final NatsConfig config;
-    private final Set<Domain> ensuredStreams = ConcurrentHashMap.newKeySet();
+    /** Where consumers park messages they cannot apply; outside {@code paas.>} on purpose. */
+    public static final String DEAD_LETTER_STREAM = "PAAS_DEADLETTER";
+
+    private final Set<String> ensuredStreams = ConcurrentHashMap.newKeySet();
     private volatile Connection connection;
 
     public NatsClient(NatsConfig config) {
@@ -83,12 +86,21 @@ public class NatsClient {
      * every process that needs the stream, because they all derive the same configuration.
      */
     public void ensureStream(Domain domain) throws IOException, JetStreamApiException {
-        if (ensuredStreams.contains(domain)) {
+        ensure(domain.streamName(), domain.allSubjects());
+    }
+
+    /** The stream of {@code deadletter.>}, where consumers put what they could not apply. */
+    public void ensureDeadLetterStream() throws IOException, JetStreamApiException {
+        ensure(DEAD_LETTER_STREAM, "deadletter.>");
+    }
+
+    private void ensure(String name, String subjects) throws IOException, JetStreamApiException {
+        if (ensuredStreams.contains(name)) {
             return;
         }
         StreamConfiguration wanted = StreamConfiguration.builder()
-                .name(domain.streamName())
-                .subjects(domain.allSubjects())
+                .name(name)
+                .subjects(subjects)
                 .storageType(StorageType.File)
                 .duplicateWindow(config.duplicateWindow())
                 .maxAge(config.maxAge())
@@ -96,18 +108,24 @@ public class NatsClient {
         JetStreamManagement jsm = management();
         StreamInfo existing = null;
         try {
-            existing = jsm.getStreamInfo(domain.streamName());
+            existing = jsm.getStreamInfo(name);
         } catch (JetStreamApiException e) {
             if (e.getApiErrorCode() != 10059) { // 10059: stream not found
                 throw e;
             }
         }
         if (existing == null) {
-            jsm.addStream(wanted);
-            Log.infof("created stream %s", domain.streamName());
+            try {
+                jsm.addStream(wanted);
+                Log.infof("created stream %s", name);
+            } catch (JetStreamApiException e) {
+                if (e.getApiErrorCode() != 10058) { // 10058: another process created it first
+                    throw e;
+                }
+            }
         } else if (!existing.getConfiguration().getDuplicateWindow().equals(config.duplicateWindow())) {
             jsm.updateStream(wanted);
         }
-        ensuredStreams.add(domain);
+        ensuredStreams.add(name);
     }
 }

@@ -3,6 +3,7 @@ package io.openpaas.common.outbox;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.openpaas.common.events.Domain;
 import io.openpaas.common.events.EventCodec;
+import io.openpaas.common.json.Json;
 import io.openpaas.common.events.EventEnvelope;
 import io.openpaas.common.events.Subjects;
 import io.openpaas.common.persistence.Ids;
@@ -24,11 +25,13 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class Outbox {
 
     private final EventCodec codec;
+    private final Json json;
     private final CallerContext caller;
     private final String source;
 
-    public Outbox(EventCodec codec, CallerContext caller, @ConfigProperty(name = "quarkus.application.name") String appName) {
+    public Outbox(EventCodec codec, Json json, CallerContext caller, @ConfigProperty(name = "quarkus.application.name") String appName) {
         this.codec = codec;
+        this.json = json;
         this.caller = caller;
         this.source = "/" + appName;
     }
@@ -38,7 +41,7 @@ public class Outbox {
      * outbox; the actor and correlation id come from the current request or consumed event.
      */
     public Uni<EventEnvelope> append(Domain domain, UUID projectId, String event, Object resourceId, Object data) {
-        JsonNode payload = codec.mapper().valueToTree(data);
+        JsonNode payload = json.tree(data);
         EventEnvelope envelope = new EventEnvelope(
                 EventEnvelope.SPEC_VERSION,
                 Ids.newId().toString(),

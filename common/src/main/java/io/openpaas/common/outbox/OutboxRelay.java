@@ -6,7 +6,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.nats.client.JetStream;
 import io.nats.client.PublishOptions;
 import io.nats.client.api.PublishAck;
-import io.nats.client.impl.Headers;
 import io.openpaas.common.nats.NatsClient;
 import io.openpaas.common.nats.NatsConfig;
 import io.quarkus.logging.Log;
@@ -147,9 +146,9 @@ public class OutboxRelay {
                         while (rs.next()) {
                             seqs.add(rs.getLong(1));
                             String id = rs.getString(2);
-                            Headers headers = new Headers().put("Nats-Msg-Id", id);
+                            // messageId is sent as the Nats-Msg-Id header: JetStream's duplicate detection key
                             PublishOptions options = PublishOptions.builder().messageId(id).build();
-                            acks.add(js.publishAsync(rs.getString(3), headers, rs.getString(4).getBytes(StandardCharsets.UTF_8), options));
+                            acks.add(js.publishAsync(rs.getString(3), rs.getString(4).getBytes(StandardCharsets.UTF_8), options));
                         }
                     }
                 }

@@ -58,10 +58,6 @@ public class ProxyRoutes {
         router.route("/.well-known/jwks.json").order(10).handler(this::handle);
     }
 
-    HttpClient client() {
-        return client;
-    }
-
     private void handle(RoutingContext rc) {
         long start = System.nanoTime();
         HttpServerRequest request = rc.request();

@@ -1,13 +1,12 @@
 package io.openpaas.audit.records.service;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.openpaas.audit.records.AuditRecord;
 import io.openpaas.audit.records.api.AuditFilter;
 import io.openpaas.audit.records.api.AuditRecordView;
 import io.openpaas.audit.records.repository.AuditRecordRepository;
 import io.openpaas.common.api.Cursors;
 import io.openpaas.common.api.Page;
+import io.openpaas.common.json.Json;
 import io.openpaas.common.problem.ProblemException;
 import io.openpaas.common.security.Caller;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
@@ -19,11 +18,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 public class AuditService {
 
     private final AuditRecordRepository records;
-    private final ObjectMapper mapper;
+    private final Json json;
 
-    public AuditService(AuditRecordRepository records, ObjectMapper mapper) {
+    public AuditService(AuditRecordRepository records, Json json) {
         this.records = records;
-        this.mapper = mapper;
+        this.json = json;
     }
 
     @WithSession
@@ -31,23 +30,11 @@ public class AuditService {
         if (!caller.admin()) {
             throw ProblemException.forbidden("only platform admins can read the audit trail");
         }
-        Long before = null;
-        if (cursor != null && !cursor.isBlank()) {
-            try {
-                before = Long.parseLong(Cursors.decode(cursor));
-            } catch (NumberFormatException e) {
-                throw ProblemException.invalidField("cursor", "is not a cursor this API returned");
-            }
-        }
-        return records.page(filter, before, limit + 1).map(rows -> Page.of(rows, limit, this::toView, r -> r.seq));
+        return records.page(filter, Cursors.decodeLong(cursor), limit + 1).map(rows -> Page.of(rows, limit, this::toView, r -> r.seq));
     }
 
     private AuditRecordView toView(AuditRecord r) {
-        try {
-            return new AuditRecordView(r.seq, r.eventId, r.type, r.source, r.resource, r.projectId, r.actor, r.correlationId,
-                    r.occurredAt, r.recordedAt, r.data == null ? null : mapper.readTree(r.data));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("audit record " + r.seq + " holds unreadable data", e);
-        }
+        return new AuditRecordView(r.seq, r.eventId, r.type, r.source, r.resource, r.projectId, r.actor, r.correlationId,
+                r.occurredAt, r.recordedAt, r.data == null ? null : json.tree(r.data));
     }
 }

@@ -91,7 +91,7 @@ public class ProjectService {
 
     @WithSession
     public Uni<ProjectView> get(Caller caller, UUID id) {
-        return Uni.createFrom().deferred(() -> access.require(caller, id, Roles.VIEWER)).map(ProjectMapper::toView);
+        return access.require(caller, id, Roles.VIEWER).map(ProjectMapper::toView);
     }
 
     @WithSession

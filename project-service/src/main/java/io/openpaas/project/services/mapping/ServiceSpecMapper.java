@@ -1,8 +1,7 @@
 package io.openpaas.project.services.mapping;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.openpaas.common.json.Json;
 import io.openpaas.project.services.ServiceSpec;
 import io.openpaas.project.services.api.BuildSource;
 import io.openpaas.project.services.api.PortSpec;
@@ -19,27 +18,19 @@ public class ServiceSpecMapper {
     private static final TypeReference<List<PortSpec>> PORTS = new TypeReference<>() {
     };
 
-    private final ObjectMapper mapper;
+    private final Json json;
 
-    public ServiceSpecMapper(ObjectMapper mapper) {
-        this.mapper = mapper;
+    public ServiceSpecMapper(Json json) {
+        this.json = json;
     }
 
     public ServiceView toView(ServiceSpec s) {
-        try {
-            return new ServiceView(s.id, s.projectId, s.name, s.slug, s.type, mapper.readValue(s.buildSource, BuildSource.class),
-                    mapper.readValue(s.ports, PORTS), s.createdAt, s.updatedAt, s.version);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("service " + s.id + " has unreadable stored JSON", e);
-        }
+        return new ServiceView(s.id, s.projectId, s.name, s.slug, s.type, json.read(s.buildSource, BuildSource.class),
+                json.read(s.ports, PORTS), s.createdAt, s.updatedAt, s.version);
     }
 
     public String write(Object value) {
-        try {
-            return mapper.writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return json.write(value);
     }
 
     /** Applies the fields present in the patch; answers whether anything changed. */
