@@ -3,6 +3,8 @@ package io.openpaas.gateway;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 
 /** Where the gateway routes and how patient it is. */
 @ConfigMapping(prefix = "openpaas.gateway")
@@ -34,4 +36,20 @@ public interface GatewayConfig {
     /** Connections kept per upstream. */
     @WithDefault("64")
     int poolSize();
+
+    /** Browser origins allowed to call the API cross-origin; none (CORS off) unless set. */
+    Optional<List<String>> corsOrigins();
+
+    RateLimit rateLimit();
+
+    /** Requests each caller may make per window, counted per API token (or per address without one). */
+    interface RateLimit {
+
+        /** Requests allowed per window; 0 turns the limit off. */
+        @WithDefault("100")
+        int requests();
+
+        @WithDefault("PT1S")
+        Duration window();
+    }
 }

@@ -21,13 +21,17 @@ class RouteTableTest {
         public Duration connectTimeout() { return Duration.ofSeconds(1); }
         public long maxBodySize() { return 1; }
         public int poolSize() { return 1; }
+        public java.util.Optional<java.util.List<String>> corsOrigins() { return java.util.Optional.empty(); }
+        public RateLimit rateLimit() { return null; }
     });
 
     @ParameterizedTest(name = "{0} → {1}")
     @CsvSource({
         "/api/v1/auth/token, project-service, true",
         "/.well-known/jwks.json, project-service, true",
+        "/api/v1/auth/keys/rotate, project-service, false",
         "/api/v1/users, project-service, false",
+        "/api/v1/users/me, project-service, false",
         "/api/v1/tokens/abc, project-service, false",
         "/api/v1/projects, project-service, false",
         "/api/v1/projects/p1/members/u1, project-service, false",

@@ -54,7 +54,7 @@ public class ConsumerRunner {
 
     public ConsumerRunner(@All List<EventHandler> handlers, NatsClient nats, NatsConfig config, EventCodec codec, Inbox inbox,
             OutboxRelay relay, MeterRegistry registry) {
-        this.handlers = handlers;
+        this.handlers = handlers.stream().filter(EventHandler::enabled).toList();
         this.nats = nats;
         this.config = config;
         this.codec = codec;

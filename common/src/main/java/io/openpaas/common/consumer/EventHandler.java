@@ -19,6 +19,11 @@ public interface EventHandler {
     /** Domains whose streams this handler reads. */
     Set<Domain> domains();
 
+    /** False to leave this handler unattached in a service that does not need it. */
+    default boolean enabled() {
+        return true;
+    }
+
     /** Applies the event; runs in the caller's transaction. */
     Uni<Void> handle(EventEnvelope event);
 }

@@ -21,7 +21,10 @@ public class StreamBootstrap {
     }
 
     void onStart(@Observes StartupEvent event) {
-        List<Domain> domains = config.ownedDomains().orElse(List.of()).stream().map(Domain::fromToken).toList();
+        // every service publishes denied-request events, so each makes sure the security stream exists
+        List<Domain> domains = java.util.stream.Stream.concat(
+                config.ownedDomains().orElse(List.of()).stream().map(Domain::fromToken), java.util.stream.Stream.of(Domain.SECURITY))
+                .distinct().toList();
         Thread t = new Thread(() -> ensureAll(domains), "stream-bootstrap");
         t.setDaemon(true);
         t.start();

@@ -45,8 +45,22 @@ public class CallerContext {
         if (identity == null || identity.isAnonymous()) {
             return Optional.empty();
         }
-        String subject = identity.getPrincipal() instanceof JsonWebToken jwt ? jwt.getSubject() : identity.getPrincipal().getName();
-        return Optional.of(new Caller(subject, identity.getRoles().contains(Roles.ADMIN)));
+        if (identity.getPrincipal() instanceof JsonWebToken jwt) {
+            String ceiling = text(jwt.getClaim(Roles.CEILING_CLAIM));
+            String tokenId = text(jwt.getClaim(Roles.TOKEN_ID_CLAIM));
+            // a token limited by a ceiling never carries platform admin power
+            boolean admin = ceiling == null && identity.getRoles().contains(Roles.ADMIN);
+            return Optional.of(new Caller(jwt.getSubject(), admin, ceiling, tokenId));
+        }
+        return Optional.of(new Caller(identity.getPrincipal().getName(), identity.getRoles().contains(Roles.ADMIN)));
+    }
+
+    /** A string claim, whichever JSON-P or Java form the parser gives it. */
+    private static String text(Object claim) {
+        if (claim instanceof jakarta.json.JsonString js) {
+            return js.getString();
+        }
+        return claim == null ? null : claim.toString();
     }
 
     /** The caller, who must be authenticated (resources guard this with {@code @Authenticated}). */
@@ -81,7 +95,8 @@ public class CallerContext {
         }
     }
 
-    private static RoutingContext currentRequest() {
+    /** The HTTP request being served, or null outside one. */
+    public static RoutingContext currentRequest() {
         if (!Arc.container().requestContext().isActive()) {
             return null;
         }

@@ -13,6 +13,10 @@ public final class Roles {
     public static final String ISSUER = "openpaas";
     public static final String AUDIENCE = "openpaas-api";
 
+    /** Access-token claims: the API token's role ceiling and id. */
+    public static final String CEILING_CLAIM = "role_ceiling";
+    public static final String TOKEN_ID_CLAIM = "tid";
+
     private Roles() {
     }
 }

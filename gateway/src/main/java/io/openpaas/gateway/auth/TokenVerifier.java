@@ -22,33 +22,39 @@ public class TokenVerifier {
 
     private final JWTParser parser;
     private final Vertx vertx;
-    private final Map<String, Long> verifiedUntil = new ConcurrentHashMap<>();
+    private final Map<String, Verified> verified = new ConcurrentHashMap<>();
+
+    /** What the gateway needs of a valid token: who, through which API token, until when. */
+    public record Verified(String subject, String tokenId, long expiresAtMillis) {
+    }
 
     public TokenVerifier(JWTParser parser, Vertx vertx) {
         this.parser = parser;
         this.vertx = vertx;
     }
 
-    /** Completes with true for a valid token, false for any invalid one. */
-    public Future<Boolean> verify(String token) {
-        Long until = verifiedUntil.get(token);
-        long now = System.currentTimeMillis();
-        if (until != null) {
-            if (until > now) {
-                return Future.succeededFuture(true);
+    /** Completes with the verified token, or null for any invalid one. */
+    public Future<Verified> verify(String token) {
+        Verified known = verified.get(token);
+        if (known != null) {
+            if (known.expiresAtMillis() > System.currentTimeMillis()) {
+                return Future.succeededFuture(known);
             }
-            verifiedUntil.remove(token);
+            verified.remove(token);
         }
         return vertx.executeBlocking(() -> {
             try {
                 JsonWebToken jwt = parser.parse(token);
-                if (verifiedUntil.size() >= MAX_CACHED) {
-                    verifiedUntil.clear();
+                if (verified.size() >= MAX_CACHED) {
+                    verified.clear();
                 }
-                verifiedUntil.put(token, jwt.getExpirationTime() * 1000);
-                return true;
+                Object tokenId = jwt.getClaim("tid");
+                String tid = tokenId instanceof jakarta.json.JsonString js ? js.getString() : tokenId == null ? null : tokenId.toString();
+                Verified v = new Verified(jwt.getSubject(), tid, jwt.getExpirationTime() * 1000);
+                verified.put(token, v);
+                return v;
             } catch (ParseException e) {
-                return false;
+                return null;
             }
         }, false);
     }

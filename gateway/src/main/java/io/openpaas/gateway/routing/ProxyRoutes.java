@@ -2,6 +2,8 @@ package io.openpaas.gateway.routing;
 
 import io.openpaas.gateway.GatewayConfig;
 import io.openpaas.gateway.auth.TokenVerifier;
+import io.openpaas.gateway.events.DeniedEventPublisher;
+import io.openpaas.gateway.ratelimit.RateLimiter;
 import io.openpaas.gateway.problem.GatewayProblems;
 import io.quarkus.logging.Log;
 import io.vertx.core.MultiMap;
@@ -40,12 +42,16 @@ public class ProxyRoutes {
     private final RouteTable routes;
     private final TokenVerifier verifier;
     private final GatewayConfig config;
+    private final RateLimiter limiter;
+    private final DeniedEventPublisher denied;
     private HttpClient client;
 
-    public ProxyRoutes(RouteTable routes, TokenVerifier verifier, GatewayConfig config) {
+    public ProxyRoutes(RouteTable routes, TokenVerifier verifier, GatewayConfig config, RateLimiter limiter, DeniedEventPublisher denied) {
         this.routes = routes;
         this.verifier = verifier;
         this.config = config;
+        this.limiter = limiter;
+        this.denied = denied;
     }
 
     void mount(@Observes Router router, Vertx vertx) {
@@ -81,21 +87,43 @@ public class ProxyRoutes {
         }
         Upstream upstream = rule.get().upstream();
         String id = requestId;
+        String address = request.remoteAddress() == null ? "unknown" : request.remoteAddress().hostAddress();
         if (rule.get().open()) {
-            forward(request, response, upstream, id, start);
+            // the token exchange is open: limit it per address, against guessing
+            limited(rc, "ip:" + address, "anonymous", id, () -> forward(request, response, upstream, id, start));
             return;
         }
         String token = TokenVerifier.bearer(request.getHeader(HttpHeaders.AUTHORIZATION));
         if (token == null) {
-            unauthorized(response);
+            unauthorized(request, response, id);
             return;
         }
         verifier.verify(token).onComplete(ar -> {
-            if (ar.succeeded() && ar.result()) {
-                forward(request, response, upstream, id, start);
-            } else {
-                unauthorized(response);
+            TokenVerifier.Verified caller = ar.succeeded() ? ar.result() : null;
+            if (caller == null) {
+                unauthorized(request, response, id);
+                return;
             }
+            String key = caller.tokenId() != null ? "token:" + caller.tokenId() : "user:" + caller.subject();
+            limited(rc, key, caller.subject(), id, () -> forward(request, response, upstream, id, start));
+        });
+    }
+
+    /** Runs {@code proceed} if the caller is within the rate limit, else answers 429 with Retry-After. */
+    private void limited(RoutingContext rc, String key, String actor, String requestId, Runnable proceed) {
+        limiter.acquire(key).onComplete(ar -> {
+            RateLimiter.Decision decision = ar.succeeded() ? ar.result() : RateLimiter.Decision.ALLOWED;
+            if (decision.allowed()) {
+                proceed.run();
+                return;
+            }
+            HttpServerResponse response = rc.response();
+            response.putHeader("Retry-After", Long.toString(decision.retryAfterSeconds()));
+            GatewayProblems.send(response, 429, "too-many-requests", "Too many requests",
+                    "this token made more than " + config.rateLimit().requests() + " requests in " + config.rateLimit().window().toMillis()
+                            + " ms; retry after " + decision.retryAfterSeconds() + " s");
+            long window = System.currentTimeMillis() / Math.max(1, config.rateLimit().window().toMillis());
+            denied.denied(429, rc.request().method().name(), rc.request().path(), actor, requestId, key, window);
         });
     }
 
@@ -107,9 +135,10 @@ public class ProxyRoutes {
         }
     }
 
-    private static void unauthorized(HttpServerResponse response) {
+    private void unauthorized(HttpServerRequest request, HttpServerResponse response, String requestId) {
         response.putHeader("WWW-Authenticate", "Bearer");
         GatewayProblems.send(response, 401, "unauthorized", "Authentication required", "a valid bearer token is required");
+        denied.denied(401, request.method().name(), request.path(), "anonymous", requestId, null, 0);
     }
 
     private void forward(HttpServerRequest request, HttpServerResponse response, Upstream upstream, String requestId, long start) {
@@ -133,13 +162,23 @@ public class ProxyRoutes {
                 outbound.putHeader("X-Forwarded-Host", request.authority().toString());
             }
             String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+            LimitedBody body = null;
             if (length != null) {
                 outbound.putHeader(HttpHeaders.CONTENT_LENGTH, length);
             } else if (request.getHeader(HttpHeaders.TRANSFER_ENCODING) != null) {
                 outbound.setChunked(true);
+                body = new LimitedBody(request, config.maxBodySize(), () -> {
+                    outbound.reset();
+                    GatewayProblems.send(response, 413, "payload-too-large", "Payload too large",
+                            "the request body is larger than " + config.maxBodySize() + " bytes");
+                });
             }
+            LimitedBody limited = body;
             long forwardedAt = System.nanoTime();
-            outbound.send(request).onComplete(answered -> {
+            outbound.send(limited != null ? limited : request).onComplete(answered -> {
+                if (limited != null && limited.exceeded()) {
+                    return; // answered 413 already
+                }
                 if (answered.failed()) {
                     upstreamFailed(response, upstream, answered.cause());
                     return;

@@ -31,6 +31,7 @@ public class RouteTable {
         this.rules = List.of(
                 rule("^/api/v1/auth/token$", project, true),
                 rule("^/\\.well-known/jwks\\.json$", project, true),
+                rule("^/api/v1/auth/keys/rotate$", project, false),
                 rule("^/api/v1/projects/[^/]+/secrets(/.*)?$", secrets, false),
                 rule("^/api/v1/services/[^/]+/builds(/.*)?$", build, false),
                 rule("^/api/v1/services/[^/]+/(deployments|scale|rollback|status)(/.*)?$", deploy, false),

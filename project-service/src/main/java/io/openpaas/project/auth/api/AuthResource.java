@@ -1,9 +1,13 @@
 package io.openpaas.project.auth.api;
 
+import io.openpaas.common.security.Roles;
+import io.openpaas.project.auth.service.KeyRotationService;
 import io.openpaas.project.auth.service.SigningKeys;
 import io.openpaas.project.auth.service.TokenService;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.PermitAll;
+import jakarta.annotation.security.RolesAllowed;
+import java.util.Map;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
@@ -24,10 +28,21 @@ public class AuthResource {
 
     private final TokenService tokens;
     private final SigningKeys keys;
+    private final KeyRotationService rotation;
 
-    public AuthResource(TokenService tokens, SigningKeys keys) {
+    public AuthResource(TokenService tokens, SigningKeys keys, KeyRotationService rotation) {
         this.tokens = tokens;
         this.keys = keys;
+        this.rotation = rotation;
+    }
+
+    @POST
+    @Path("api/v1/auth/keys/rotate")
+    @RolesAllowed(Roles.ADMIN)
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Sign new tokens with a new key; tokens of the previous key stay valid until they expire (admins)")
+    public Uni<Map<String, String>> rotate() {
+        return rotation.rotate();
     }
 
     @POST

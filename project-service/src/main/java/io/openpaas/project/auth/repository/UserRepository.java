@@ -9,6 +9,13 @@ import java.util.UUID;
 @ApplicationScoped
 public class UserRepository implements PanacheRepositoryBase<User, UUID> {
 
+    private static final UUID FIRST = new UUID(0, 0);
+
+    /** Users after the cursor, oldest first ({@code limit} rows at most). */
+    public Uni<java.util.List<User>> page(UUID after, int limit) {
+        return find("id > ?1 order by id", after == null ? FIRST : after).range(0, limit - 1).list();
+    }
+
     public Uni<User> findByUsername(String username) {
         return find("username", username).firstResult();
     }

@@ -87,13 +87,6 @@ public class AdminBootstrap {
     }
 
     private static ApiToken token(User user, String prefix, String hash) {
-        ApiToken token = new ApiToken();
-        token.id = Ids.newId();
-        token.userId = user.id;
-        token.name = "bootstrap";
-        token.prefix = prefix;
-        token.hash = hash;
-        token.createdAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
-        return token;
+        return ApiToken.of(user.id, "bootstrap", prefix, hash, null, null);
     }
 }

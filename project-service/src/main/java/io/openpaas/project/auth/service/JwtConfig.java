@@ -15,6 +15,13 @@ public interface JwtConfig {
      */
     Optional<String> privateKeyLocation();
 
+    /**
+     * PEM public key of the previous signing key, published in the JWKS beside the current one
+     * so that tokens it signed stay valid until they expire after an operator rotated the
+     * configured key. In key-file mode the rotation endpoint keeps it itself.
+     */
+    Optional<String> previousPublicKeyLocation();
+
     /** Where services find the public key(s) to verify tokens (a JWKS URL or a PEM). */
     String publicKeyLocation();
 

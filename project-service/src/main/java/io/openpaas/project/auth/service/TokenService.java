@@ -39,12 +39,12 @@ public class TokenService {
             if (!usable(token, parsed)) {
                 throw invalid();
             }
-            return users.findById(token.userId);
-        }).map(user -> {
-            if (user == null) {
-                throw invalid();
-            }
-            return new AccessTokenResponse(sign(user), "Bearer", config.lifetime().toSeconds());
+            return users.findById(token.userId).map(user -> {
+                if (user == null) {
+                    throw invalid();
+                }
+                return new AccessTokenResponse(sign(user, token), "Bearer", config.lifetime().toSeconds());
+            });
         });
     }
 
@@ -53,7 +53,7 @@ public class TokenService {
                 && (token.expiresAt == null || token.expiresAt.isAfter(Instant.now()));
     }
 
-    private String sign(User user) {
+    private String sign(User user, ApiToken token) {
         Instant now = Instant.now();
         var claims = Jwt.issuer(Roles.ISSUER)
                 .audience(Roles.AUDIENCE)
@@ -61,8 +61,12 @@ public class TokenService {
                 .upn(user.username)
                 .issuedAt(now)
                 .expiresAt(now.plus(config.lifetime()))
-                .claim("jti", UUID.randomUUID().toString());
-        if (user.admin) {
+                .claim("jti", UUID.randomUUID().toString())
+                .claim(Roles.TOKEN_ID_CLAIM, token.id.toString());
+        if (token.roleCeiling != null) {
+            // a capped token acts with at most this project role and never as platform admin
+            claims.claim(Roles.CEILING_CLAIM, token.roleCeiling);
+        } else if (user.admin) {
             claims.groups(Set.of(Roles.ADMIN));
         }
         return claims.jws().keyId(keys.keyId()).sign(keys.privateKey());

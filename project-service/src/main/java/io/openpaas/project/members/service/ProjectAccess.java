@@ -2,25 +2,23 @@ package io.openpaas.project.members.service;
 
 import io.openpaas.common.problem.ProblemException;
 import io.openpaas.common.security.Caller;
-import io.openpaas.common.security.Roles;
+import io.openpaas.common.security.DeniedRequests;
+import io.openpaas.common.security.ProjectRoles;
 import io.openpaas.project.members.repository.MembershipRepository;
 import io.openpaas.project.projects.Project;
 import io.openpaas.project.projects.repository.ProjectRepository;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.List;
 import java.util.UUID;
 
 /**
- * Decides what a caller may do in a project (DESIGN §5). A project the caller cannot see
- * answers 404 exactly as a missing one, so ids do not leak; a visible project with too weak a
- * role answers 403.
+ * Decides what a caller may do in a project (DESIGN §5), from project-service's own
+ * memberships. A project the caller cannot see answers 404 exactly as a missing one, so ids do
+ * not leak; a visible project with too weak a role answers 403. The role acted with is the
+ * membership's, lowered to the API token's ceiling.
  */
 @ApplicationScoped
 public class ProjectAccess {
-
-    /** Project roles from the weakest to the strongest. */
-    private static final List<String> RANK = List.of(Roles.VIEWER, Roles.DEVELOPER, Roles.OWNER);
 
     private final ProjectRepository projects;
     private final MembershipRepository memberships;
@@ -30,19 +28,30 @@ public class ProjectAccess {
         this.memberships = memberships;
     }
 
-    /** Loads the project if the caller holds at least {@code role} in it. */
+    /** Loads the project if the caller acts with at least {@code role} in it. */
     public Uni<Project> require(Caller caller, UUID projectId, String role) {
         return projects.findById(projectId)
                 .onItem().ifNull().failWith(() -> ProblemException.notFound("project", projectId))
                 .call(project -> caller.admin() ? Uni.createFrom().voidItem() : memberships.findMembership(projectId, caller.userId())
                         .invoke(m -> {
                             if (m == null) {
+                                DeniedRequests.mark(projectId, caller.userId(), true);
                                 throw ProblemException.notFound("project", projectId);
                             }
-                            if (RANK.indexOf(m.role) < RANK.indexOf(role)) {
+                            String effective = caller.effectiveRole(m.role);
+                            if (!ProjectRoles.atLeast(effective, role)) {
+                                DeniedRequests.mark(projectId, caller.userId(), false);
                                 throw ProblemException.forbidden("this needs the " + role + " role in project '" + project.slug
-                                        + "'; you are " + m.role);
+                                        + "'; you act as " + effective);
                             }
                         }));
+    }
+
+    /** Fails with 403 unless the caller's token allows acting with {@code role} at all. */
+    public static void requireCeiling(Caller caller, String role) {
+        if (!caller.ceilingAllows(role)) {
+            DeniedRequests.mark(null, caller.userId(), false);
+            throw ProblemException.forbidden("this API token is limited to the " + caller.ceiling() + " role; this needs " + role);
+        }
     }
 }

@@ -12,6 +12,7 @@ import io.openpaas.common.security.Caller;
 import io.openpaas.common.security.Roles;
 import io.openpaas.project.members.Membership;
 import io.openpaas.project.members.repository.MembershipRepository;
+import io.openpaas.project.members.service.MemberService;
 import io.openpaas.project.members.service.ProjectAccess;
 import io.openpaas.project.projects.Project;
 import io.openpaas.project.projects.api.CreateProjectRequest;
@@ -36,12 +37,14 @@ public class ProjectService {
     private final MembershipRepository memberships;
     private final ProjectAccess access;
     private final ServiceSpecService services;
+    private final MemberService members;
     private final Outbox outbox;
     private final Transactions tx;
     private final Idempotency idempotency;
 
     public ProjectService(ProjectRepository projects, MembershipRepository memberships, ProjectAccess access,
-            ServiceSpecService services, Outbox outbox, Transactions tx, Idempotency idempotency) {
+            ServiceSpecService services, MemberService members, Outbox outbox, Transactions tx, Idempotency idempotency) {
+        this.members = members;
         this.projects = projects;
         this.memberships = memberships;
         this.access = access;
@@ -52,6 +55,8 @@ public class ProjectService {
     }
 
     public Uni<Idempotency.Outcome<ProjectView>> create(Caller caller, CreateProjectRequest request, String idempotencyKey) {
+        // the creator becomes owner: a token capped below owner may not create projects
+        ProjectAccess.requireCeiling(caller, Roles.OWNER);
         return tx.write(() -> idempotency.once(idempotencyKey, caller.userId(), request, ProjectView.class,
                 () -> createProject(caller, request)));
     }
@@ -125,6 +130,7 @@ public class ProjectService {
         return tx.write(() -> access.require(caller, id, Roles.OWNER).chain(project -> {
             ETags.checkIfMatch(ifMatch, project.version);
             return services.deleteAllOf(project.id)
+                    .call(() -> memberships.list("projectId", id).chain(members::removeAll))
                     .call(() -> projects.delete(project))
                     .call(() -> outbox.append(Domain.PROJECT, id, "deleted", id, Map.of("id", id, "slug", project.slug)));
         })).replaceWithVoid();

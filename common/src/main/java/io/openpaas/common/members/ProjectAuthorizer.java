@@ -1,0 +1,89 @@
+package io.openpaas.common.members;
+
+import io.openpaas.common.problem.ProblemException;
+import io.openpaas.common.security.Caller;
+import io.openpaas.common.security.DeniedRequests;
+import io.openpaas.common.security.ProjectRoles;
+import io.openpaas.common.security.Roles;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Vertx;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Decides, from the local membership projection, what a caller may do in a project (DESIGN
+ * §5): a project the caller is not a member of answers 404 like a missing one, so ids do not
+ * leak; a visible project with too weak a role answers 403. The effective role is the member's
+ * role lowered to the API token's ceiling.
+ */
+@ApplicationScoped
+public class ProjectAuthorizer {
+
+    private static final long POLL_MILLIS = 100;
+
+    private final Pool pool;
+    private final Vertx vertx;
+    private final MembersConfig config;
+
+    public ProjectAuthorizer(Pool pool, Vertx vertx, MembersConfig config) {
+        this.pool = pool;
+        this.vertx = vertx;
+        this.config = config;
+    }
+
+    /** Answers the caller's effective role in the project, or fails with 404 / 403. */
+    public Uni<String> require(Caller caller, UUID projectId, String minimumRole) {
+        if (caller.admin()) {
+            return Uni.createFrom().item(Roles.ADMIN);
+        }
+        long deadline = System.nanoTime() + config.catchUpWait().toNanos();
+        return roleOf(projectId, caller.userId(), deadline).map(role -> {
+            if (role == null) {
+                DeniedRequests.mark(projectId, caller.userId(), true);
+                throw ProblemException.notFound("project", projectId);
+            }
+            String effective = caller.effectiveRole(role);
+            if (!ProjectRoles.atLeast(effective, minimumRole)) {
+                DeniedRequests.mark(projectId, caller.userId(), false);
+                throw ProblemException.forbidden("this needs the " + minimumRole + " role in the project; you act as " + effective);
+            }
+            return effective;
+        });
+    }
+
+    /** Projects in which the caller acts with at least {@code minimumRole}. */
+    public Uni<List<UUID>> projectsWith(Caller caller, String minimumRole) {
+        if (!caller.ceilingAllows(minimumRole)) {
+            return Uni.createFrom().item(List.of());
+        }
+        List<String> roles = ProjectRoles.RANK.subList(ProjectRoles.RANK.indexOf(minimumRole), ProjectRoles.RANK.size());
+        return pool.preparedQuery("select project_id from member_projection where user_id = $1 and role = any($2)")
+                .execute(Tuple.of(caller.userId(), roles.toArray(String[]::new)))
+                .map(rows -> {
+                    List<UUID> ids = new ArrayList<>();
+                    for (Row row : rows) {
+                        ids.add(row.getUUID(0));
+                    }
+                    return ids;
+                });
+    }
+
+    private Uni<String> roleOf(UUID projectId, String userId, long deadline) {
+        return pool.preparedQuery("select role from member_projection where project_id = $1 and user_id = $2")
+                .execute(Tuple.of(projectId, userId))
+                .chain(rows -> {
+                    String role = rows.size() == 0 ? null : rows.iterator().next().getString(0);
+                    if (role != null || System.nanoTime() > deadline) {
+                        return Uni.createFrom().item(role);
+                    }
+                    // the projection may not have caught up with a membership made a moment ago
+                    return Uni.createFrom().<Void>emitter(e -> vertx.setTimer(POLL_MILLIS, id -> e.complete(null)))
+                            .chain(() -> roleOf(projectId, userId, deadline));
+                });
+    }
+}
