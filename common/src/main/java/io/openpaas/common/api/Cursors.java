@@ -22,7 +22,11 @@ public final class Cursors {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(key.getBytes(StandardCharsets.UTF_8));
     }
 
+    /** The text key of a cursor, or {@code null} for the first page. */
     public static String decode(String cursor) {
+        if (cursor == null || cursor.isBlank()) {
+            return null;
+        }
         try {
             return new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {

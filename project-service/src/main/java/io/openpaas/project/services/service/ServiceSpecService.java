@@ -107,7 +107,7 @@ public class ServiceSpecService {
     }
 
     public Uni<Void> delete(Caller caller, UUID id, String ifMatch) {
-        return tx.write(() -> load(caller, id, Roles.DEVELOPER).chain(s -> {
+        return tx.write(() -> load(caller, id, Roles.OWNER).chain(s -> {
             ETags.checkIfMatch(ifMatch, s.version);
             return services.delete(s).call(() -> deletedEvent(s));
         }));
