@@ -1,0 +1,90 @@
+package io.openpaas.project.tokens;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.nullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.openpaas.common.testing.Sql;
+import io.openpaas.project.Accounts;
+import io.openpaas.project.Accounts.Account;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+class ApiTokenLifecycleTest {
+
+    @Test
+    void aTokenIsShownOnceStoredAsAHashAndUselessOnceRevoked() {
+        Account alice = Accounts.user(Accounts.adminJwt(), "alice");
+        var created = given().auth().oauth2(alice.jwt()).contentType(ContentType.JSON).body("{\"name\":\"ci\",\"expires_in_days\":30}")
+                .post("/api/v1/tokens").then().statusCode(201).header("Cache-Control", org.hamcrest.Matchers.containsString("no-store"))
+                .body("name", equalTo("ci"), "expires_at", not(nullValue())).extract();
+        String token = created.path("token");
+        String id = created.path("id");
+        assertTrue(token.startsWith("opaas_" + created.path("prefix") + "_"));
+        assertEquals(0, Sql.count("select count(*) from projects.api_tokens where hash = ? or prefix = ?", token, token));
+        assertEquals(1, Sql.count("select count(*) from projects.api_tokens where id = ? and hash = encode(sha256(convert_to(?, 'UTF8')), 'hex')",
+                UUID.fromString(id), token));
+        given().auth().oauth2(alice.jwt()).get("/api/v1/tokens").then().statusCode(200)
+                .body("items.id", hasItem(id), "items.token", not(hasItem(token)));
+        Accounts.exchange(token);
+
+        given().auth().oauth2(alice.jwt()).delete("/api/v1/tokens/" + id).then().statusCode(204);
+        given().contentType(ContentType.JSON).body("{\"api_token\":\"" + token + "\"}").post("/api/v1/auth/token")
+                .then().statusCode(401).contentType("application/problem+json");
+        given().auth().oauth2(alice.jwt()).get("/api/v1/tokens").then().body("items.find { it.id == '" + id + "' }.revoked_at", not(nullValue()));
+    }
+
+    @Test
+    void anExpiredTokenCannotBeExchanged() {
+        Account bob = Accounts.user(Accounts.adminJwt(), "bob");
+        String id = given().auth().oauth2(bob.jwt()).contentType(ContentType.JSON).body("{\"name\":\"short\",\"expires_in_days\":1}")
+                .post("/api/v1/tokens").then().statusCode(201).extract().path("id");
+        String token = given().auth().oauth2(bob.jwt()).contentType(ContentType.JSON).body("{\"name\":\"short2\",\"expires_in_days\":1}")
+                .post("/api/v1/tokens").then().statusCode(201).extract().path("token");
+        Sql.execute("update projects.api_tokens set expires_at = now() - interval '1 minute' where user_id = ? and name = 'short2'",
+                UUID.fromString(bob.id()));
+        given().contentType(ContentType.JSON).body("{\"api_token\":\"" + token + "\"}").post("/api/v1/auth/token").then().statusCode(401);
+        assertEquals(36, id.length());
+    }
+
+    @Test
+    void aRoleCeilingCapsWhatTheTokensAccessTokensMayDo() {
+        String admin = Accounts.adminJwt();
+        Account owner = Accounts.user(admin, "capped");
+        String project = Accounts.project(owner.jwt());
+        String readOnly = given().auth().oauth2(owner.jwt()).contentType(ContentType.JSON)
+                .body("{\"name\":\"dashboard\",\"role_ceiling\":\"viewer\"}").post("/api/v1/tokens").then().statusCode(201)
+                .body("role_ceiling", equalTo("viewer")).extract().path("token");
+        String jwt = Accounts.exchange(readOnly);
+        given().auth().oauth2(jwt).get("/api/v1/projects/" + project).then().statusCode(200);
+        given().auth().oauth2(jwt).contentType(ContentType.JSON).body("{\"description\":\"x\"}").patch("/api/v1/projects/" + project)
+                .then().statusCode(403).contentType("application/problem+json");
+        given().auth().oauth2(jwt).contentType(ContentType.JSON).body("{\"name\":\"n\"}").post("/api/v1/projects").then().statusCode(403);
+        // a token minted with a capped token stays capped
+        given().auth().oauth2(jwt).contentType(ContentType.JSON).body("{\"name\":\"escalate\",\"role_ceiling\":\"owner\"}")
+                .post("/api/v1/tokens").then().statusCode(201).body("role_ceiling", equalTo("viewer"));
+
+        // an admin's capped token is not an admin token
+        String adminCapped = given().auth().oauth2(admin).contentType(ContentType.JSON)
+                .body("{\"name\":\"admin-ro\",\"role_ceiling\":\"developer\"}").post("/api/v1/tokens").then().statusCode(201)
+                .extract().path("token");
+        given().auth().oauth2(Accounts.exchange(adminCapped)).get("/api/v1/users").then().statusCode(403);
+    }
+
+    @Test
+    void badTokenRequestsAreRefusedClearly() {
+        Account carol = Accounts.user(Accounts.adminJwt(), "carol");
+        given().auth().oauth2(carol.jwt()).contentType(ContentType.JSON).body("{\"name\":\"x\",\"role_ceiling\":\"root\"}")
+                .post("/api/v1/tokens").then().statusCode(400).body("errors[0].field", equalTo("role_ceiling"));
+        given().auth().oauth2(carol.jwt()).contentType(ContentType.JSON).body("{\"name\":\"x\",\"expires_in_days\":0}")
+                .post("/api/v1/tokens").then().statusCode(400).body("errors[0].field", equalTo("expires_in_days"));
+        given().auth().oauth2(carol.jwt()).delete("/api/v1/tokens/" + UUID.randomUUID()).then().statusCode(404);
+    }
+}
