@@ -32,10 +32,17 @@ public class AuditRecordRepository implements PanacheRepositoryBase<AuditRecord,
                 .map(rows -> rows == 1);
     }
 
-    /** Newest first, keyset on seq; {@code limit} rows at most. */
-    public Uni<List<AuditRecord>> page(AuditFilter filter, Long beforeSeq, int limit) {
+    /**
+     * Newest first, keyset on seq; {@code limit} rows at most. {@code onlyProjects}, when not
+     * null, restricts the page to those projects (what a non-admin may read).
+     */
+    public Uni<List<AuditRecord>> page(AuditFilter filter, List<String> onlyProjects, Long beforeSeq, int limit) {
         List<String> where = new ArrayList<>();
         Parameters params = new Parameters();
+        if (onlyProjects != null) {
+            where.add("projectId in :visible");
+            params.and("visible", onlyProjects);
+        }
         if (beforeSeq != null) {
             where.add("seq < :before");
             params.and("before", beforeSeq);
