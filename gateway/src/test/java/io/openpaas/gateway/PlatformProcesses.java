@@ -26,6 +26,9 @@ public class PlatformProcesses implements QuarkusTestResourceLifecycleManager {
 
     public static final String ADMIN_API_TOKEN = "opaas_testadmin_0123456789abcdefghijklmnopqrstuv";
 
+    /** Where the services' logs and key copies are, for tests that search the logs. */
+    static volatile Path workDir;
+
     private final List<Process> processes = new ArrayList<>();
     private HttpServer slow;
 
@@ -33,6 +36,7 @@ public class PlatformProcesses implements QuarkusTestResourceLifecycleManager {
     public Map<String, String> start() {
         try {
             Path work = Files.createTempDirectory("openpaas-gw-test");
+            workDir = work;
             Path privateKey = copy("test-jwt/private.pem", work);
             Path publicKey = copy("test-jwt/public.pem", work);
             int projectPort = freePort();
@@ -77,7 +81,7 @@ public class PlatformProcesses implements QuarkusTestResourceLifecycleManager {
             throw new IllegalStateException(jar + " is missing: build the whole suite (mvn install) so the services are packaged first");
         }
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx128m", "-XX:TieredStopAtLevel=1", "-Dquarkus.http.port=" + port, "-Dquarkus.log.level=WARN"));
+                "-Xmx128m", "-XX:TieredStopAtLevel=1", "-Dquarkus.http.port=" + port, "-Dquarkus.log.level=INFO"));
         props.forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.add("-jar");
         command.add(jar.toString());
