@@ -53,6 +53,22 @@ ensure_nats() {
   log "nats-server did not start; see $OPENPAAS_STATE_DIR/logs/nats-server.log"; exit 1
 }
 
+REDIS_URL="${OPENPAAS_REDIS_URL:-redis://127.0.0.1:6379}"
+
+# Redis backs the shared rate limit of several gateway replicas (the tests run two of them).
+ensure_redis() {
+  local hostport="${REDIS_URL#redis://}"; hostport="${hostport##*@}"; hostport="${hostport%%/*}"
+  if port_open "${hostport%:*}" "${hostport##*:}"; then return; fi
+  if ! command -v redis-server >/dev/null; then
+    log "installing redis-server"; apt_install redis-server
+  fi
+  log "starting redis-server"
+  redis-server --bind 127.0.0.1 --port "${hostport##*:}" --save '' --appendonly no --daemonize yes \
+    --logfile "$OPENPAAS_STATE_DIR/logs/redis.log" --pidfile "$OPENPAAS_STATE_DIR/redis.pid" >/dev/null
+  for _ in $(seq 1 40); do port_open "${hostport%:*}" "${hostport##*:}" && return; sleep 0.25; done
+  log "redis-server did not start; see $OPENPAAS_STATE_DIR/logs/redis.log"; exit 1
+}
+
 init_database() {
   PGHOST="$PG_HOST" PGPORT="$PG_PORT" bash "$ROOT/deploy/postgres/init-db.sh" "$1" >&2
 }
