@@ -4,8 +4,6 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.everyItem;
 
-import io.nats.client.JetStream;
-import io.nats.client.impl.Headers;
 import io.openpaas.common.testing.Await;
 import io.openpaas.common.testing.RbacMatrix;
 import io.openpaas.common.testing.RbacMatrix.Actor;
@@ -13,7 +11,6 @@ import io.openpaas.common.testing.Sql;
 import io.openpaas.common.testing.StreamProbe;
 import io.openpaas.common.testing.TestTokens;
 import io.quarkus.test.junit.QuarkusTest;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
@@ -59,16 +56,7 @@ class AuditAccessTest {
                 + "\",\"subject\":\"" + user + "\",\"time\":\"" + at + "\",\"datacontenttype\":\"application/json\",\"projectid\":\""
                 + project + "\",\"actor\":\"tester\",\"correlationid\":\"c\",\"data\":{\"project_id\":\"" + project + "\",\"user_id\":\""
                 + user + "\",\"role\":\"" + role + "\"}}";
-        Await.until("member stream", Duration.ofSeconds(15), () -> {
-            try {
-                nats.connection().jetStreamManagement().getStreamInfo("PAAS_MEMBER");
-                return true;
-            } catch (Exception e) {
-                return false;
-            }
-        });
-        JetStream js = nats.connection().jetStream();
-        js.publish("paas.member." + project + "." + type, new Headers().put("Nats-Msg-Id", id), body.getBytes(StandardCharsets.UTF_8));
+        nats.publish("PAAS_MEMBER", "paas.member." + project + "." + type, body, id);
     }
 
     static World world() throws Exception {
@@ -99,8 +87,8 @@ class AuditAccessTest {
         World w = world();
         String elsewhere = UUID.randomUUID().toString();
         String mine = UUID.randomUUID().toString();
-        AuditRecorderTest.publish(nats, "paas.project." + w.project() + ".updated", AuditRecorderTest.event(mine, w.project(), "paas.project.updated"), mine);
-        AuditRecorderTest.publish(nats, "paas.project." + elsewhere + ".updated", AuditRecorderTest.event(UUID.randomUUID().toString(), elsewhere,
+        nats.publish("PAAS_PROJECT", "paas.project." + w.project() + ".updated", AuditRecorderTest.event(mine, w.project(), "paas.project.updated"), mine);
+        nats.publish("PAAS_PROJECT", "paas.project." + elsewhere + ".updated", AuditRecorderTest.event(UUID.randomUUID().toString(), elsewhere,
                 "paas.project.updated"), UUID.randomUUID().toString());
         Await.value("records", Duration.ofSeconds(15), 1L, () -> Sql.count("select count(*) from audit.audit_records where event_id = ?", mine));
         given().auth().oauth2(w.token(Actor.OWNER)).get("/api/v1/audit").then().statusCode(200)

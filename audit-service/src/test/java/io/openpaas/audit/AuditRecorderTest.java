@@ -4,15 +4,12 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.nats.client.JetStream;
 import io.nats.client.api.PublishAck;
-import io.nats.client.impl.Headers;
 import io.openpaas.common.testing.Await;
 import io.openpaas.common.testing.Sql;
 import io.openpaas.common.testing.StreamProbe;
 import io.openpaas.common.testing.TestTokens;
 import io.quarkus.test.junit.QuarkusTest;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -42,21 +39,8 @@ class AuditRecorderTest {
                 + "\",\"actor\":\"tester\",\"correlationid\":\"c-1\",\"data\":{\"name\":\"x\"}}";
     }
 
-    static PublishAck publish(String subject, String body, String msgId) throws Exception {
-        return publish(nats, subject, body, msgId);
-    }
-
-    static PublishAck publish(StreamProbe nats, String subject, String body, String msgId) throws Exception {
-        JetStream js = nats.connection().jetStream();
-        Await.until("stream exists", Duration.ofSeconds(15), () -> {
-            try {
-                nats.connection().jetStreamManagement().getStreamInfo("PAAS_PROJECT");
-                return true;
-            } catch (Exception e) {
-                return false;
-            }
-        });
-        return js.publish(subject, new Headers().put("Nats-Msg-Id", msgId), body.getBytes(StandardCharsets.UTF_8));
+    static PublishAck publish(String subject, String body, String msgId) {
+        return nats.publish("PAAS_PROJECT", subject, body, msgId);
     }
 
     @Test

@@ -10,4 +10,9 @@ class AuditServiceBasicsTest extends ServiceBasicsContract {
     protected String apiPath() {
         return "/api/v1/audit";
     }
+
+    @Override
+    protected boolean hasRbacMatrix() {
+        return true; // AuditAccessTest
+    }
 }

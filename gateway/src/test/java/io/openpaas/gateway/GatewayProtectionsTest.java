@@ -66,9 +66,11 @@ class GatewayProtectionsTest {
                 .header("Authorization", "Bearer " + adminJwt()).header("Content-Type", "application/json")
                 // an InputStream publisher has no length: the client sends it chunked
                 .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(big))).build();
-        HttpResponse<String> response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
-        assertEquals(413, response.statusCode());
-        assertEquals("application/problem+json", response.headers().firstValue("Content-Type").orElse(""));
+        for (HttpClient.Version version : HttpClient.Version.values()) { // chunked HTTP/1.1, and an h2c stream
+            HttpResponse<String> response = HttpClient.newBuilder().version(version).build().send(request, HttpResponse.BodyHandlers.ofString());
+            assertEquals(413, response.statusCode(), version.toString());
+            assertEquals("application/problem+json", response.headers().firstValue("Content-Type").orElse(""));
+        }
     }
 
     @Test

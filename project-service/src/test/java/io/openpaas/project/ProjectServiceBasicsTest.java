@@ -10,4 +10,9 @@ class ProjectServiceBasicsTest extends ServiceBasicsContract {
     protected String apiPath() {
         return "/api/v1/projects";
     }
+
+    @Override
+    protected boolean hasRbacMatrix() {
+        return true; // RbacMatrixTest
+    }
 }

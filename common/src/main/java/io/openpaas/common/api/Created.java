@@ -18,4 +18,11 @@ public final class Created {
         }
         return response.build();
     }
+
+    /** A 201 whose body holds a secret shown once (a new API token): no cache may keep it. */
+    public static Response secret(String location, Object entity) {
+        jakarta.ws.rs.core.CacheControl noStore = new jakarta.ws.rs.core.CacheControl();
+        noStore.setNoStore(true);
+        return Response.created(URI.create(location)).entity(entity).cacheControl(noStore).build();
+    }
 }

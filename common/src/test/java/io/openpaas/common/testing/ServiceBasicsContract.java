@@ -38,6 +38,21 @@ public abstract class ServiceBasicsContract {
         given().get(apiPath()).then().statusCode(401).contentType("application/problem+json");
     }
 
+    /**
+     * A service without its own role-matrix test has no API operation: the first endpoint it
+     * adds fails here until it gets an RBAC matrix (see {@link RbacMatrix}).
+     */
+    @Test
+    void everyApiOperationIsCoveredByAnRbacMatrix() {
+        org.junit.jupiter.api.Assumptions.assumeFalse(hasRbacMatrix(), "covered by this service's RbacMatrix test");
+        new RbacMatrix<Void>().assertCovers(RbacMatrix.documentedOperations());
+    }
+
+    /** True when the service has a test running an {@link RbacMatrix} over all its operations. */
+    protected boolean hasRbacMatrix() {
+        return false;
+    }
+
     /** A guarded API path of this service, or null while it has none. */
     protected abstract String apiPath();
 }

@@ -41,6 +41,27 @@ public final class StreamProbe implements AutoCloseable {
         }
     }
 
+    /**
+     * Publishes raw bytes as a service would (with {@code Nats-Msg-Id}), once {@code stream}
+     * exists (the service under test creates it at start).
+     */
+    public io.nats.client.api.PublishAck publish(String stream, String subject, String body, String msgId) {
+        Await.until("stream " + stream, java.time.Duration.ofSeconds(15), () -> {
+            try {
+                connection.jetStreamManagement().getStreamInfo(stream);
+                return true;
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        try {
+            return connection.jetStream().publish(subject, new io.nats.client.impl.Headers().put("Nats-Msg-Id", msgId),
+                    body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        } catch (IOException | JetStreamApiException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public Connection connection() {
         return connection;
     }

@@ -39,6 +39,8 @@ public class ProxyRoutes {
     private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-authenticate", "proxy-authorization",
             "te", "trailer", "transfer-encoding", "upgrade", "host", "content-length");
 
+    private static final Set<String> BODY_METHODS = Set.of("POST", "PUT", "PATCH");
+
     private final RouteTable routes;
     private final TokenVerifier verifier;
     private final GatewayConfig config;
@@ -165,8 +167,12 @@ public class ProxyRoutes {
             LimitedBody body = null;
             if (length != null) {
                 outbound.putHeader(HttpHeaders.CONTENT_LENGTH, length);
-            } else if (request.getHeader(HttpHeaders.TRANSFER_ENCODING) != null) {
-                outbound.setChunked(true);
+            } else {
+                // no announced length (HTTP/1.1 chunked, or an HTTP/2 stream): count as it flows
+                if (request.getHeader(HttpHeaders.TRANSFER_ENCODING) != null || request.version() == io.vertx.core.http.HttpVersion.HTTP_2
+                        && BODY_METHODS.contains(request.method().name())) {
+                    outbound.setChunked(true);
+                }
                 body = new LimitedBody(request, config.maxBodySize(), () -> {
                     outbound.reset();
                     GatewayProblems.send(response, 413, "payload-too-large", "Payload too large",

@@ -1,5 +1,6 @@
 package io.openpaas.project.tokens.api;
 
+import io.openpaas.common.api.Created;
 import io.openpaas.common.api.Cursors;
 import io.openpaas.common.api.Page;
 import io.openpaas.common.security.CallerContext;
@@ -16,10 +17,8 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
-import jakarta.ws.rs.core.CacheControl;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.net.URI;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -46,10 +45,7 @@ public class TokenResource {
     @POST
     @Operation(summary = "Create an API token for the caller (the secret is shown once)")
     public Uni<Response> create(@Valid @NotNull CreateTokenRequest request) {
-        CacheControl noStore = new CacheControl();
-        noStore.setNoStore(true);
-        return service.create(caller.requireUser(), request).map(view -> Response.created(URI.create("/api/v1/tokens/" + view.id()))
-                .entity(view).cacheControl(noStore).build());
+        return service.create(caller.requireUser(), request).map(view -> Created.secret("/api/v1/tokens/" + view.id(), view));
     }
 
     @GET

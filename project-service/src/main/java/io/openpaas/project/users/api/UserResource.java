@@ -1,5 +1,6 @@
 package io.openpaas.project.users.api;
 
+import io.openpaas.common.api.Created;
 import io.openpaas.common.api.Cursors;
 import io.openpaas.common.api.Page;
 import io.openpaas.common.security.CallerContext;
@@ -18,10 +19,8 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
-import jakarta.ws.rs.core.CacheControl;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.net.URI;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -46,10 +45,7 @@ public class UserResource {
     @RolesAllowed(Roles.ADMIN)
     @Operation(summary = "Create a user and their first API token (shown once)")
     public Uni<Response> create(@Valid @NotNull CreateUserRequest request) {
-        CacheControl noStore = new CacheControl();
-        noStore.setNoStore(true);
-        return service.create(request).map(view -> Response.created(URI.create("/api/v1/users/" + view.id()))
-                .entity(view).cacheControl(noStore).build());
+        return service.create(request).map(view -> Created.secret("/api/v1/users/" + view.id(), view));
     }
 
     @GET
