@@ -1,6 +1,9 @@
 package io.openpaas.audit.records;
 
+import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
+import java.sql.Types;
+import org.hibernate.annotations.JdbcTypeCode;
 import jakarta.persistence.GeneratedValue;
 import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
@@ -24,4 +27,16 @@ public class AuditRecord {
     public Instant occurredAt;
     public Instant recordedAt;
     public String data;
+    @Column(length = 64)
+    @JdbcTypeCode(Types.CHAR)
+    public String prevHash;
+    @Column(length = 64)
+    @JdbcTypeCode(Types.CHAR)
+    public String hash;
+
+    /** The fields the hash chain covers. */
+    public io.openpaas.audit.chain.AuditChain.Link link() {
+        return new io.openpaas.audit.chain.AuditChain.Link(seq, eventId, type, source, resource, projectId, actor, correlationId,
+                occurredAt, recordedAt, data);
+    }
 }

@@ -16,6 +16,7 @@ import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -86,7 +87,9 @@ public class NatsClient {
      * every process that needs the stream, because they all derive the same configuration.
      */
     public void ensureStream(Domain domain) throws IOException, JetStreamApiException {
-        ensure(domain.streamName(), domain.allSubjects());
+        // memberships are rebuilt from their whole history by any new projection (a new service,
+        // a gateway starting): that stream keeps its events; the others age out
+        ensure(domain.streamName(), domain.allSubjects(), domain == Domain.MEMBER ? Duration.ZERO : config.maxAge());
     }
 
     /** The stream of {@code deadletter.>}, where consumers put what they could not apply. */
@@ -95,6 +98,10 @@ public class NatsClient {
     }
 
     private void ensure(String name, String subjects) throws IOException, JetStreamApiException {
+        ensure(name, subjects, config.maxAge());
+    }
+
+    private void ensure(String name, String subjects, Duration maxAge) throws IOException, JetStreamApiException {
         if (ensuredStreams.contains(name)) {
             return;
         }
@@ -103,7 +110,7 @@ public class NatsClient {
                 .subjects(subjects)
                 .storageType(StorageType.File)
                 .duplicateWindow(config.duplicateWindow())
-                .maxAge(config.maxAge())
+                .maxAge(maxAge)
                 .build();
         JetStreamManagement jsm = management();
         StreamInfo existing = null;
@@ -123,7 +130,8 @@ public class NatsClient {
                     throw e;
                 }
             }
-        } else if (!existing.getConfiguration().getDuplicateWindow().equals(config.duplicateWindow())) {
+        } else if (!existing.getConfiguration().getDuplicateWindow().equals(config.duplicateWindow())
+                || !existing.getConfiguration().getMaxAge().equals(maxAge)) {
             jsm.updateStream(wanted);
         }
         ensuredStreams.add(name);

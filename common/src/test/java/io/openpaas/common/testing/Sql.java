@@ -41,4 +41,45 @@ public final class Sql {
             throw new IllegalStateException(e);
         }
     }
+
+    /**
+     * Runs a statement as superuser with triggers off ({@code session_replication_role =
+     * replica}): what an intruder with full database access could do, for tamper tests.
+     */
+    public static int tamper(String sql, Object... params) {
+        try (Connection c = DriverManager.getConnection(URL, "postgres", "")) {
+            try (var st = c.createStatement()) {
+                st.execute("set session_replication_role = replica");
+            }
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                for (int i = 0; i < params.length; i++) {
+                    ps.setObject(i + 1, params[i]);
+                }
+                return ps.executeUpdate();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Runs a statement as {@code role} (whose password is its name, as init-db.sh makes them). */
+    public static int executeAs(String role, String sql) throws SQLException {
+        try (Connection c = DriverManager.getConnection(URL, role, role); var st = c.createStatement()) {
+            return st.executeUpdate(sql);
+        }
+    }
+
+    /** One text value of a query. */
+    public static String text(String sql, Object... params) {
+        try (Connection c = DriverManager.getConnection(URL, "postgres", ""); PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                ps.setObject(i + 1, params[i]);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 }

@@ -6,7 +6,11 @@ import io.openpaas.common.api.Page;
 import io.openpaas.common.problem.ProblemException;
 import io.openpaas.common.security.CallerContext;
 import io.quarkus.security.Authenticated;
+import io.openpaas.audit.chain.AuditVerifier;
+import io.openpaas.audit.chain.VerifyReport;
+import io.openpaas.common.security.Roles;
 import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -24,10 +28,12 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class AuditResource {
 
     private final AuditService service;
+    private final AuditVerifier verifier;
     private final CallerContext caller;
 
-    public AuditResource(AuditService service, CallerContext caller) {
+    public AuditResource(AuditService service, AuditVerifier verifier, CallerContext caller) {
         this.service = service;
+        this.verifier = verifier;
         this.caller = caller;
     }
 
@@ -38,6 +44,17 @@ public class AuditResource {
             @QueryParam("to") String to, @QueryParam("limit") Integer limit, @QueryParam("cursor") String cursor) {
         AuditFilter filter = new AuditFilter(project, actor, type, resource, instant("from", from), instant("to", to));
         return service.list(caller.requireUser(), filter, cursor, Cursors.limit(limit));
+    }
+
+    @GET
+    @Path("/verify")
+    @RolesAllowed(Roles.ADMIN)
+    @Operation(summary = "Recompute the hash chain (from the start, or after a checkpoint) and report the first broken link (admins)")
+    public Uni<VerifyReport> verify(@QueryParam("after_seq") Long afterSeq, @QueryParam("hash") String hash) {
+        if (afterSeq != null && afterSeq > 0 && (hash == null || !hash.matches("[0-9a-f]{64}"))) {
+            throw ProblemException.invalidField("hash", "give the hash of the record at after_seq (64 hex digits) to verify from a checkpoint");
+        }
+        return verifier.verify(afterSeq == null ? 0 : afterSeq, hash);
     }
 
     private static Instant instant(String field, String value) {

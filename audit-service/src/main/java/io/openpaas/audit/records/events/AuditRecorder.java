@@ -40,8 +40,9 @@ public class AuditRecorder implements EventHandler {
         r.projectId = event.projectId();
         r.actor = event.actor();
         r.correlationId = event.correlationId();
-        r.occurredAt = event.time() == null ? java.time.Instant.now() : event.time();
+        // the database keeps microseconds: hash what it will store
+        r.occurredAt = (event.time() == null ? java.time.Instant.now() : event.time()).truncatedTo(java.time.temporal.ChronoUnit.MICROS);
         r.data = event.data() == null ? null : event.data().toString();
-        return records.insertOnce(r).replaceWithVoid();
+        return records.append(r).replaceWithVoid();
     }
 }

@@ -1,0 +1,94 @@
+package io.openpaas.audit.chain;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.ZoneOffset;
+
+/**
+ * Recomputes the chain in sequence order, a page at a time, and reports the first record
+ * that does not hold: a changed record fails its own hash; a removed one makes the next record
+ * point to a hash that is not its predecessor's; a removed newest record leaves the head
+ * pointing past the end.
+ */
+@ApplicationScoped
+public class AuditVerifier {
+
+    private static final int PAGE = 2000;
+
+    private final Pool pool;
+
+    public AuditVerifier(Pool pool) {
+        this.pool = pool;
+    }
+
+    /** From the start of the trail, or from a checkpoint: the record at {@code afterSeq} had {@code hash}. */
+    public Uni<VerifyReport> verify(long afterSeq, String hash) {
+        return page(new Walk(afterSeq, afterSeq == 0 ? AuditChain.GENESIS : hash))
+                .chain(walk -> walk.broken != null ? Uni.createFrom().item(walk) : checkHead(walk))
+                .map(walk -> new VerifyReport(walk.broken == null, walk.checked, afterSeq, walk.lastSeq == afterSeq ? null : walk.lastSeq,
+                        walk.lastHash, walk.broken));
+    }
+
+    private static final class Walk {
+        long lastSeq;
+        String lastHash;
+        long checked;
+        VerifyReport.BrokenLink broken;
+
+        Walk(long lastSeq, String lastHash) {
+            this.lastSeq = lastSeq;
+            this.lastHash = lastHash;
+        }
+    }
+
+    private Uni<Walk> page(Walk walk) {
+        return pool.preparedQuery("select seq, event_id, type, source, resource, project_id, actor, correlation_id, occurred_at, "
+                        + "recorded_at, data, prev_hash, hash from audit_records where seq > $1 order by seq limit " + PAGE)
+                .execute(Tuple.of(walk.lastSeq))
+                .chain(rows -> {
+                    check(walk, rows);
+                    return walk.broken != null || rows.size() < PAGE ? Uni.createFrom().item(walk) : page(walk);
+                });
+    }
+
+    private static void check(Walk walk, RowSet<Row> rows) {
+        for (Row row : rows) {
+            if (walk.broken != null) {
+                return;
+            }
+            long seq = row.getLong("seq");
+            String eventId = row.getString("event_id");
+            AuditChain.Link link = new AuditChain.Link(seq, eventId, row.getString("type"), row.getString("source"),
+                    row.getString("resource"), row.getString("project_id"), row.getString("actor"), row.getString("correlation_id"),
+                    row.getOffsetDateTime("occurred_at").toInstant(), row.getOffsetDateTime("recorded_at").withOffsetSameInstant(ZoneOffset.UTC).toInstant(),
+                    row.getString("data"));
+            String prev = row.getString("prev_hash");
+            String stored = row.getString("hash");
+            if (!walk.lastHash.equals(prev)) {
+                walk.broken = new VerifyReport.BrokenLink(seq, eventId, "its previous hash is not the hash of the record before it (seq "
+                        + walk.lastSeq + "): a record in between was removed or changed");
+            } else if (!AuditChain.hash(link, prev).equals(stored)) {
+                walk.broken = new VerifyReport.BrokenLink(seq, eventId, "its content does not match its hash: the record was changed");
+            } else {
+                walk.lastSeq = seq;
+                walk.lastHash = stored;
+                walk.checked++;
+            }
+        }
+    }
+
+    private Uni<Walk> checkHead(Walk walk) {
+        return pool.query("select seq, hash from audit_chain_head where id = 1").execute().map(rows -> {
+            Row head = rows.iterator().next();
+            if (head.getLong("seq") != walk.lastSeq || !head.getString("hash").equals(walk.lastHash)) {
+                walk.broken = new VerifyReport.BrokenLink(head.getLong("seq"), null,
+                        "the newest record (seq " + head.getLong("seq") + ") is missing or changed");
+            }
+            return walk;
+        });
+    }
+}

@@ -1,0 +1,137 @@
+package io.openpaas.audit;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.openpaas.common.testing.Await;
+import io.openpaas.common.testing.Sql;
+import io.openpaas.common.testing.StreamProbe;
+import io.openpaas.common.testing.TestTokens;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.ValidatableResponse;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The audit trail is append-only and tamper-evident. */
+@QuarkusTest
+class AuditChainTest {
+
+    static StreamProbe nats;
+
+    @BeforeAll
+    static void connect() {
+        nats = new StreamProbe();
+    }
+
+    @AfterAll
+    static void close() {
+        nats.close();
+    }
+
+    /** The head of the chain now: verification of this test's records starts after it. */
+    record Checkpoint(long seq, String hash) {
+    }
+
+    static Checkpoint checkpoint() {
+        return new Checkpoint(Sql.count("select seq from audit.audit_chain_head"), Sql.text("select hash from audit.audit_chain_head"));
+    }
+
+    static ValidatableResponse verify(Checkpoint from) {
+        return given().auth().oauth2(TestTokens.admin()).queryParam("after_seq", from.seq()).queryParam("hash", from.hash())
+                .get("/api/v1/audit/verify").then().statusCode(200);
+    }
+
+    static List<Long> record(String project, int n) {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            String id = UUID.randomUUID().toString();
+            ids.add(id);
+            nats.publish("PAAS_PROJECT", "paas.project." + project + ".updated", AuditRecorderTest.event(id, project, "paas.project.updated"), id);
+        }
+        Await.value("records", Duration.ofSeconds(15), (long) n,
+                () -> Sql.count("select count(*) from audit.audit_records where project_id = ?", project));
+        List<Long> seqs = new ArrayList<>();
+        for (String id : ids) {
+            seqs.add(Sql.count("select seq from audit.audit_records where event_id = ?", id));
+        }
+        return seqs;
+    }
+
+    @Test
+    void aChangedRecordIsFoundAtItsPosition() {
+        Checkpoint from = checkpoint();
+        List<Long> seqs = record(UUID.randomUUID().toString(), 5);
+        verify(from).body("valid", equalTo(true), "checked", equalTo(5));
+        long victim = seqs.get(2);
+        String original = Sql.text("select data from audit.audit_records where seq = ?", victim);
+        Sql.tamper("update audit.audit_records set data = '{\"name\":\"forged\"}' where seq = ?", victim);
+        try {
+            verify(from).body("valid", equalTo(false), "broken_at.seq", equalTo((int) victim),
+                    "broken_at.reason", containsString("changed"));
+        } finally {
+            Sql.tamper("update audit.audit_records set data = ? where seq = ?", original, victim);
+        }
+        verify(from).body("valid", equalTo(true));
+    }
+
+    @Test
+    void aRemovedRecordIsFoundAtTheNextOne() {
+        Checkpoint from = checkpoint();
+        List<Long> seqs = record(UUID.randomUUID().toString(), 4);
+        long victim = seqs.get(1);
+        String saved = "audit.tamper_saved_" + victim;
+        Sql.execute("create table " + saved + " as select * from audit.audit_records where seq = " + victim);
+        Sql.tamper("delete from audit.audit_records where seq = ?", victim);
+        try {
+            verify(from).body("valid", equalTo(false), "broken_at.seq", equalTo(seqs.get(2).intValue()),
+                    "broken_at.reason", containsString("removed"));
+        } finally {
+            Sql.tamper("insert into audit.audit_records select * from " + saved);
+            Sql.execute("drop table " + saved);
+        }
+        verify(from).body("valid", equalTo(true), "checked", equalTo(4));
+    }
+
+    @Test
+    void theServiceRoleCanOnlyInsertAndRead() {
+        assertTrue(Sql.count("select count(*) from audit.audit_records") >= 0);
+        SQLException update = assertThrows(SQLException.class,
+                () -> Sql.executeAs("openpaas_audit", "update audit.audit_records set actor = 'me' where seq = (select max(seq) from audit.audit_records)"));
+        assertEquals("42501", update.getSQLState());
+        SQLException delete = assertThrows(SQLException.class,
+                () -> Sql.executeAs("openpaas_audit", "delete from audit.audit_records where seq = (select max(seq) from audit.audit_records)"));
+        assertEquals("42501", delete.getSQLState());
+        SQLException truncate = assertThrows(SQLException.class, () -> Sql.executeAs("openpaas_audit", "truncate audit.audit_records"));
+        assertEquals("42501", truncate.getSQLState());
+        // and even a role that is granted the right again meets the trigger
+        IllegalStateException viaTrigger = assertThrows(IllegalStateException.class,
+                () -> Sql.execute("update audit.audit_records set actor = actor where seq = (select max(seq) from audit.audit_records)"));
+        assertTrue(viaTrigger.getCause().getMessage().contains("append-only"), viaTrigger.getCause().getMessage());
+    }
+
+    @Test
+    void duplicatedAndOutOfOrderDeliveriesGiveOneRecordEachAndAValidChain() {
+        Checkpoint from = checkpoint();
+        String project = UUID.randomUUID().toString();
+        String late = UUID.randomUUID().toString();
+        String early = UUID.randomUUID().toString();
+        String lateBody = AuditRecorderTest.event(late, project, "paas.project.updated").replace("2026-11-26T21:00:00Z", "2026-11-26T22:00:00Z");
+        nats.publish("PAAS_PROJECT", "paas.project." + project + ".updated", lateBody, late);
+        nats.publish("PAAS_PROJECT", "paas.project." + project + ".updated", AuditRecorderTest.event(early, project, "paas.project.updated"), early);
+        nats.publish("PAAS_PROJECT", "paas.project." + project + ".updated", lateBody, late + "-again");
+        Await.value("two records", Duration.ofSeconds(15), 2L, () -> Sql.count("select count(*) from audit.audit_records where project_id = ?", project));
+        Await.sleep(500);
+        assertEquals(2, Sql.count("select count(*) from audit.audit_records where project_id = ?", project));
+        verify(from).body("valid", equalTo(true), "checked", equalTo(2));
+    }
+}
