@@ -48,6 +48,30 @@ public abstract class ServiceBasicsContract {
         new RbacMatrix<Void>().assertCovers(RbacMatrix.documentedOperations());
     }
 
+    /**
+     * Every type this service has published (its outbox keeps sent events) is in the subject
+     * catalogue; a new event type without its entry in docs/asyncapi.yaml fails here.
+     */
+    @Test
+    void publishesOnlyCataloguedEventTypes() throws java.sql.SQLException {
+        java.util.Set<String> listed = AsyncApiCatalogue.types();
+        java.util.Set<String> published = new java.util.TreeSet<>();
+        try (var c = java.sql.DriverManager.getConnection(System.getProperty("openpaas.test.jdbc-url",
+                "jdbc:postgresql://127.0.0.1:5432/openpaas_test"), "postgres", "");
+                var rs = c.createStatement().executeQuery("select distinct subject from " + schema() + ".outbox_events")) {
+            while (rs.next()) {
+                published.add(AsyncApiCatalogue.typeOf(rs.getString(1)));
+            }
+        }
+        published.removeAll(listed);
+        org.junit.jupiter.api.Assertions.assertEquals(java.util.Set.of(), published, "published types missing from docs/asyncapi.yaml");
+    }
+
+    /** This service's database schema. */
+    protected String schema() {
+        return org.eclipse.microprofile.config.ConfigProvider.getConfig().getValue("openpaas.database.schema", String.class);
+    }
+
     /** True when the service has a test running an {@link RbacMatrix} over all its operations. */
     protected boolean hasRbacMatrix() {
         return false;

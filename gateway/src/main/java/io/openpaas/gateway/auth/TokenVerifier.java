@@ -25,7 +25,7 @@ public class TokenVerifier {
     private final Map<String, Verified> verified = new ConcurrentHashMap<>();
 
     /** What the gateway needs of a valid token: who, through which API token, until when. */
-    public record Verified(String subject, String tokenId, long expiresAtMillis) {
+    public record Verified(String subject, String tokenId, long expiresAtMillis, boolean admin) {
     }
 
     public TokenVerifier(JWTParser parser, Vertx vertx) {
@@ -50,7 +50,9 @@ public class TokenVerifier {
                 }
                 Object tokenId = jwt.getClaim("tid");
                 String tid = tokenId instanceof jakarta.json.JsonString js ? js.getString() : tokenId == null ? null : tokenId.toString();
-                Verified v = new Verified(jwt.getSubject(), tid, jwt.getExpirationTime() * 1000);
+                // a token capped by a role ceiling never acts as platform admin
+                boolean admin = jwt.getGroups().contains("admin") && jwt.getClaim("role_ceiling") == null;
+                Verified v = new Verified(jwt.getSubject(), tid, jwt.getExpirationTime() * 1000, admin);
                 verified.put(token, v);
                 return v;
             } catch (ParseException e) {

@@ -3,11 +3,8 @@ package io.openpaas.gateway.events;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nats.client.Connection;
 import io.nats.client.JetStream;
-import io.nats.client.Nats;
-import io.nats.client.Options;
 import io.nats.client.PublishOptions;
 import io.quarkus.logging.Log;
-import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -18,7 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Publishes {@code paas.security._.denied} for the requests the gateway itself refuses (401
@@ -35,34 +31,17 @@ public class DeniedEventPublisher {
     private static final int ATTEMPTS = 5;
 
     private final ObjectMapper mapper = new ObjectMapper();
-    private final String natsUrl;
+    private final GatewayNats nats;
     private final Vertx vertx;
     private final Map<String, Long> rateLimitedWindows = new ConcurrentHashMap<>();
-    private volatile Connection connection;
 
-    public DeniedEventPublisher(@ConfigProperty(name = "openpaas.nats.url") String natsUrl, Vertx vertx) {
-        this.natsUrl = natsUrl;
+    public DeniedEventPublisher(GatewayNats nats, Vertx vertx) {
+        this.nats = nats;
         this.vertx = vertx;
     }
 
     void onStart(@Observes StartupEvent event) {
-        Thread connect = new Thread(() -> {
-            try {
-                connection = Nats.connectReconnectOnConnect(new Options.Builder().server(natsUrl).connectionName("gateway")
-                        .maxReconnects(-1).build());
-            } catch (Exception e) {
-                Log.errorf("gateway cannot reach NATS at %s: denied requests are not recorded: %s", natsUrl, e.toString());
-            }
-        }, "gateway-nats-connect");
-        connect.setDaemon(true);
-        connect.start();
         vertx.setPeriodic(60_000, id -> rateLimitedWindows.clear());
-    }
-
-    void onStop(@Observes ShutdownEvent event) throws InterruptedException {
-        if (connection != null) {
-            connection.close();
-        }
     }
 
     /** Records a refused request; for 429, only the first of each caller's window. */
@@ -98,8 +77,8 @@ public class DeniedEventPublisher {
     }
 
     private void publish(String id, byte[] payload, int attempt) {
-        Connection c = connection;
-        if (c == null || c.getStatus() != Connection.Status.CONNECTED) {
+        Connection c = nats.connectedOrNull();
+        if (c == null) {
             retry(id, payload, attempt, "NATS not connected");
             return;
         }

@@ -3,6 +3,8 @@ package io.openpaas.gateway.routing;
 import io.openpaas.gateway.GatewayConfig;
 import io.openpaas.gateway.auth.TokenVerifier;
 import io.openpaas.gateway.events.DeniedEventPublisher;
+import io.openpaas.gateway.events.LiveEvents;
+import io.openpaas.gateway.events.MembershipView;
 import io.openpaas.gateway.ratelimit.RateLimiter;
 import io.openpaas.gateway.problem.GatewayProblems;
 import io.quarkus.logging.Log;
@@ -46,9 +48,14 @@ public class ProxyRoutes {
     private final GatewayConfig config;
     private final RateLimiter limiter;
     private final DeniedEventPublisher denied;
+    private final LiveEvents live;
+    private final MembershipView memberships;
     private HttpClient client;
 
-    public ProxyRoutes(RouteTable routes, TokenVerifier verifier, GatewayConfig config, RateLimiter limiter, DeniedEventPublisher denied) {
+    public ProxyRoutes(RouteTable routes, TokenVerifier verifier, GatewayConfig config, RateLimiter limiter, DeniedEventPublisher denied,
+            LiveEvents live, MembershipView memberships) {
+        this.live = live;
+        this.memberships = memberships;
         this.routes = routes;
         this.verifier = verifier;
         this.config = config;
@@ -62,6 +69,7 @@ public class ProxyRoutes {
                 .setTcpNoDelay(true)
                 .setConnectTimeout((int) config.connectTimeout().toMillis()),
                 new PoolOptions().setHttp1MaxSize(config.poolSize()));
+        router.route("/api/v1/events").order(5).handler(this::events);
         router.route("/api/v1/*").order(10).handler(this::handle);
         router.route("/.well-known/jwks.json").order(10).handler(this::handle);
     }
@@ -70,10 +78,7 @@ public class ProxyRoutes {
         long start = System.nanoTime();
         HttpServerRequest request = rc.request();
         request.pause();
-        String requestId = request.getHeader(REQUEST_ID);
-        if (requestId == null || requestId.isBlank() || requestId.length() > 128) {
-            requestId = UUID.randomUUID().toString();
-        }
+        String requestId = requestId(request);
         HttpServerResponse response = rc.response();
         response.putHeader(REQUEST_ID, requestId);
         var rule = routes.match(request.path());
@@ -95,20 +100,59 @@ public class ProxyRoutes {
             limited(rc, "ip:" + address, "anonymous", id, () -> forward(request, response, upstream, id, start));
             return;
         }
+        authenticated(rc, id, caller -> forward(request, response, upstream, id, start));
+    }
+
+    /** {@code GET /api/v1/events}: the gateway's own live event stream (not proxied). */
+    private void events(RoutingContext rc) {
+        HttpServerRequest request = rc.request();
+        HttpServerResponse response = rc.response();
+        String requestId = requestId(request);
+        response.putHeader(REQUEST_ID, requestId);
+        if (request.method() != io.vertx.core.http.HttpMethod.GET) {
+            GatewayProblems.send(response, 405, "method-not-allowed", "Method not allowed", "the event stream is read with GET");
+            return;
+        }
+        authenticated(rc, requestId, caller -> {
+            if (memberships.isDeleted(caller.subject())) {
+                unauthorized(request, response, requestId);
+                return;
+            }
+            String lastEventId = request.getHeader("Last-Event-ID") != null ? request.getHeader("Last-Event-ID") : request.getParam("last_event_id");
+            LiveEvents.Subscription sub = LiveEvents.Subscription.parse(request.getParam("project"), request.getParam("types"), lastEventId, response);
+            if (sub == null) {
+                return;
+            }
+            if (sub.project() != null && !live.visible(caller, sub.project())) {
+                GatewayProblems.send(response, 404, "not-found", "Not found", "project " + sub.project() + " not found");
+                return;
+            }
+            live.stream(caller, sub, response);
+        });
+    }
+
+    /** Verifies the bearer token and the rate limit, then hands the caller on; else 401 or 429. */
+    private void authenticated(RoutingContext rc, String requestId, java.util.function.Consumer<TokenVerifier.Verified> proceed) {
+        HttpServerRequest request = rc.request();
         String token = TokenVerifier.bearer(request.getHeader(HttpHeaders.AUTHORIZATION));
         if (token == null) {
-            unauthorized(request, response, id);
+            unauthorized(request, rc.response(), requestId);
             return;
         }
         verifier.verify(token).onComplete(ar -> {
             TokenVerifier.Verified caller = ar.succeeded() ? ar.result() : null;
             if (caller == null) {
-                unauthorized(request, response, id);
+                unauthorized(request, rc.response(), requestId);
                 return;
             }
             String key = caller.tokenId() != null ? "token:" + caller.tokenId() : "user:" + caller.subject();
-            limited(rc, key, caller.subject(), id, () -> forward(request, response, upstream, id, start));
+            limited(rc, key, caller.subject(), requestId, () -> proceed.accept(caller));
         });
+    }
+
+    private static String requestId(HttpServerRequest request) {
+        String requestId = request.getHeader(REQUEST_ID);
+        return requestId == null || requestId.isBlank() || requestId.length() > 128 ? UUID.randomUUID().toString() : requestId;
     }
 
     /** Runs {@code proceed} if the caller is within the rate limit, else answers 429 with Retry-After. */

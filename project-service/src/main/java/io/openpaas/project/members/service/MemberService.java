@@ -2,6 +2,7 @@ package io.openpaas.project.members.service;
 
 import io.openpaas.common.api.Page;
 import io.openpaas.common.events.Domain;
+import io.openpaas.common.members.MembershipProjector;
 import io.openpaas.common.outbox.Outbox;
 import io.openpaas.common.persistence.Transactions;
 import io.openpaas.common.problem.ProblemException;
@@ -63,7 +64,7 @@ public class MemberService {
                         m.userId = user.id.toString();
                         m.role = request.role();
                         m.createdAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
-                        return memberships.persist(m).call(() -> event("added", m)).map(saved -> toView(saved, user.username));
+                        return memberships.persist(m).call(() -> event(MembershipProjector.ADDED, m)).map(saved -> toView(saved, user.username));
                     });
                 }));
     }
@@ -85,7 +86,7 @@ public class MemberService {
                         return Uni.createFrom().item(m);
                     }
                     m.role = role;
-                    return memberships.flush().replaceWith(m).call(() -> event("role_changed", m));
+                    return memberships.flush().replaceWith(m).call(() -> event(MembershipProjector.ROLE_CHANGED, m));
                 })
                 .chain(m -> usernames(List.of(m)).map(names -> toView(m, names.get(m.userId)))));
     }
@@ -97,7 +98,7 @@ public class MemberService {
                 .chain(project -> existing(projectId, userId))
                 .call(m -> Roles.OWNER.equals(m.role) ? keepAnOwner(projectId, m) : Uni.createFrom().voidItem())
                 .call(memberships::delete)
-                .call(m -> event("removed", m)))
+                .call(m -> event(MembershipProjector.REMOVED, m)))
                 .replaceWithVoid();
     }
 
@@ -119,7 +120,7 @@ public class MemberService {
     public Uni<Void> removeAll(List<Membership> list) {
         Uni<Void> chain = Uni.createFrom().voidItem();
         for (Membership m : list) {
-            chain = chain.call(() -> memberships.delete(m)).call(() -> event("removed", m));
+            chain = chain.call(() -> memberships.delete(m)).call(() -> event(MembershipProjector.REMOVED, m));
         }
         return chain;
     }
@@ -137,7 +138,9 @@ public class MemberService {
         }).replaceWithVoid();
     }
 
-    private Uni<Void> event(String event, Membership m) {
+    /** Publishes one of the membership event types the projections read (common's MembershipProjector). */
+    private Uni<Void> event(String type, Membership m) {
+        String event = type.substring(type.lastIndexOf('.') + 1);
         return outbox.append(Domain.MEMBER, m.projectId, event, m.userId,
                 Map.of("project_id", m.projectId, "user_id", m.userId, "role", m.role)).replaceWithVoid();
     }

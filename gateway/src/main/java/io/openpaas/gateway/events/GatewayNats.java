@@ -1,0 +1,54 @@
+package io.openpaas.gateway.events;
+
+import io.nats.client.Connection;
+import io.nats.client.Nats;
+import io.nats.client.Options;
+import io.quarkus.logging.Log;
+import io.quarkus.runtime.ShutdownEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.util.concurrent.CompletableFuture;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * The gateway's one connection to NATS (denied-request events, the membership view, live
+ * events). It is made in the background and reconnects forever, so the gateway starts and
+ * routes even while NATS is away.
+ */
+@ApplicationScoped
+public class GatewayNats {
+
+    private final CompletableFuture<Connection> connection = new CompletableFuture<>();
+
+    public GatewayNats(@ConfigProperty(name = "openpaas.nats.url") String natsUrl) {
+        Thread connect = new Thread(() -> {
+            try {
+                connection.complete(Nats.connectReconnectOnConnect(new Options.Builder().server(natsUrl).connectionName("gateway")
+                        .maxReconnects(-1).build()));
+            } catch (Exception e) {
+                Log.errorf("gateway cannot reach NATS at %s: %s", natsUrl, e.toString());
+                connection.completeExceptionally(e);
+            }
+        }, "gateway-nats-connect");
+        connect.setDaemon(true);
+        connect.start();
+    }
+
+    /** Completes once the connection object exists (it may still be reconnecting). */
+    public CompletableFuture<Connection> connection() {
+        return connection;
+    }
+
+    /** The connection if it is up now, else null. */
+    public Connection connectedOrNull() {
+        Connection c = connection.getNow(null);
+        return c != null && c.getStatus() == Connection.Status.CONNECTED ? c : null;
+    }
+
+    void onStop(@Observes ShutdownEvent event) throws InterruptedException {
+        Connection c = connection.getNow(null);
+        if (c != null) {
+            c.close();
+        }
+    }
+}

@@ -1,0 +1,118 @@
+package io.openpaas.gateway.events;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.nats.client.Connection;
+import io.nats.client.Message;
+import io.nats.client.MessageConsumer;
+import io.nats.client.api.DeliverPolicy;
+import io.nats.client.api.OrderedConsumerConfiguration;
+import io.quarkus.logging.Log;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The gateway's own projection of memberships, in memory: it replays {@code PAAS_MEMBER} from
+ * the beginning at start (that stream keeps its whole history) and follows it, so the live
+ * event stream can decide per event whether the caller may see its project, without a
+ * database and without asking a service.
+ */
+@ApplicationScoped
+public class MembershipView {
+
+    private static final String STREAM = "PAAS_MEMBER";
+
+    private record Entry(String role, Instant changedAt) {
+    }
+
+    private final GatewayNats nats;
+    private final ObjectMapper mapper = new ObjectMapper();
+    private final Map<String, Map<String, Entry>> byProject = new ConcurrentHashMap<>();
+    private final Set<String> deletedUsers = ConcurrentHashMap.newKeySet();
+    private volatile long appliedSeq;
+    private volatile long caughtUpTo = Long.MAX_VALUE;
+    private volatile MessageConsumer consumer;
+
+    public MembershipView(GatewayNats nats) {
+        this.nats = nats;
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        nats.connection().thenAccept(this::follow);
+    }
+
+    private void follow(Connection connection) {
+        Thread t = new Thread(() -> {
+            while (consumer == null) {
+                try {
+                    var stream = connection.getStreamContext(STREAM);
+                    caughtUpTo = stream.getStreamInfo().getStreamState().getLastSequence();
+                    consumer = stream.createOrderedConsumer(new OrderedConsumerConfiguration().deliverPolicy(DeliverPolicy.All))
+                            .consume(this::apply);
+                } catch (Exception e) {
+                    Log.infof("membership view waits for %s: %s", STREAM, e.toString());
+                    sleep();
+                }
+            }
+        }, "gateway-memberships");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /** True once the history that existed at start has been applied. */
+    public boolean ready() {
+        return appliedSeq >= caughtUpTo || caughtUpTo == 0;
+    }
+
+    public boolean isMember(String projectId, String userId) {
+        Map<String, Entry> members = byProject.get(projectId);
+        Entry e = members == null ? null : members.get(userId);
+        return e != null && e.role() != null;
+    }
+
+    public boolean isDeleted(String userId) {
+        return deletedUsers.contains(userId);
+    }
+
+    private void apply(Message msg) {
+        try {
+            JsonNode event = mapper.readTree(msg.getData());
+            String type = event.path("type").asText();
+            JsonNode data = event.path("data");
+            Instant at = Instant.parse(event.path("time").asText());
+            String user = data.path("user_id").asText();
+            switch (type) {
+                case "paas.member.added", "paas.member.role_changed" -> set(data.path("project_id").asText(), user, data.path("role").asText(), at);
+                case "paas.member.removed" -> set(data.path("project_id").asText(), user, null, at);
+                case "paas.member.user_deleted" -> {
+                    deletedUsers.add(user);
+                    byProject.values().forEach(members -> members.computeIfPresent(user, (k, e) -> new Entry(null, at)));
+                }
+                default -> {
+                }
+            }
+        } catch (Exception e) {
+            Log.warnf("membership view skipped an unreadable event at %s: %s", msg.getSubject(), e.toString());
+        } finally {
+            appliedSeq = msg.metaData().streamSequence();
+        }
+    }
+
+    private void set(String projectId, String userId, String role, Instant at) {
+        byProject.computeIfAbsent(projectId, k -> new ConcurrentHashMap<>())
+                .merge(userId, new Entry(role, at), (old, now) -> now.changedAt().isBefore(old.changedAt()) ? old : now);
+    }
+
+    private static void sleep() {
+        try {
+            Thread.sleep(1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
