@@ -78,7 +78,8 @@ class AuditAccessTest {
         RbacMatrix<World> matrix = new RbacMatrix<World>()
                 //                                                                   anon viewer dev owner other admin
                 .row("GET /api/v1/audit", x -> "/api/v1/audit?project=" + x.project(), 401, 403, 403, 200, 404, 200)
-                .row("GET /api/v1/audit/verify", x -> verifyFromHead(), 401, 403, 403, 403, 403, 200);
+                .row("GET /api/v1/audit/verify", x -> verifyFromHead(), 401, 403, 403, 403, 403, 200)
+                .row("GET /api/v1/audit/export", x -> "/api/v1/audit/export?project=" + x.project(), 401, 403, 403, 200, 404, 200);
         matrix.assertCovers(RbacMatrix.documentedOperations());
         matrix.run(w, () -> w, World::token);
     }

@@ -134,4 +134,20 @@ class AuditChainTest {
         assertEquals(2, Sql.count("select count(*) from audit.audit_records where project_id = ?", project));
         verify(from).body("valid", equalTo(true), "checked", equalTo(2));
     }
+
+    @Test
+    void anExportStreamsTheFilteredRecordsOldestFirstWithTheirHashes() {
+        String project = UUID.randomUUID().toString();
+        List<Long> seqs = record(project, 3);
+        String body = given().auth().oauth2(TestTokens.admin()).queryParam("project", project).get("/api/v1/audit/export")
+                .then().statusCode(200).contentType(containsString("application/x-ndjson")).extract().asString();
+        List<String> lines = body.lines().filter(l -> !l.isBlank()).toList();
+        assertEquals(3, lines.size(), body);
+        for (int i = 0; i < 3; i++) {
+            io.restassured.path.json.JsonPath line = io.restassured.path.json.JsonPath.from(lines.get(i));
+            assertEquals(seqs.get(i).longValue(), line.getLong("seq"));
+            assertEquals(64, line.getString("hash").length());
+            assertEquals(project, line.getString("project_id"));
+        }
+    }
 }

@@ -9,7 +9,10 @@ import io.quarkus.security.Authenticated;
 import io.openpaas.audit.chain.AuditVerifier;
 import io.openpaas.audit.chain.VerifyReport;
 import io.openpaas.common.security.Roles;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import org.jboss.resteasy.reactive.RestStreamElementType;
+import org.jboss.resteasy.reactive.common.util.RestMediaType;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -44,6 +47,18 @@ public class AuditResource {
             @QueryParam("to") String to, @QueryParam("limit") Integer limit, @QueryParam("cursor") String cursor) {
         AuditFilter filter = new AuditFilter(project, actor, type, resource, instant("from", from), instant("to", to));
         return service.list(caller.requireUser(), filter, cursor, Cursors.limit(limit));
+    }
+
+    @GET
+    @Path("/export")
+    @Produces(RestMediaType.APPLICATION_NDJSON)
+    @RestStreamElementType(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Every record matching the filters as NDJSON, oldest first, with their hashes (admins; owners: their projects)")
+    public Multi<AuditRecordView> export(@QueryParam("project") String project, @QueryParam("actor") String actor,
+            @QueryParam("type") String type, @QueryParam("resource") String resource, @QueryParam("from") String from,
+            @QueryParam("to") String to) {
+        AuditFilter filter = new AuditFilter(project, actor, type, resource, instant("from", from), instant("to", to));
+        return service.export(caller.requireUser(), filter);
     }
 
     @GET

@@ -73,6 +73,12 @@ public class AuditRecordRepository implements PanacheRepositoryBase<AuditRecord,
      * null, restricts the page to those projects (what a non-admin may read).
      */
     public Uni<List<AuditRecord>> page(AuditFilter filter, List<String> onlyProjects, Long beforeSeq, int limit) {
+        return page(filter, onlyProjects, beforeSeq, limit, false);
+    }
+
+    /** Like {@link #page}, or oldest first after {@code cursorSeq} when {@code ascending} (exports, in chain order). */
+    public Uni<List<AuditRecord>> page(AuditFilter filter, List<String> onlyProjects, Long cursorSeq, int limit, boolean ascending) {
+        Long beforeSeq = cursorSeq;
         List<String> where = new ArrayList<>();
         Parameters params = new Parameters();
         if (onlyProjects != null) {
@@ -80,7 +86,7 @@ public class AuditRecordRepository implements PanacheRepositoryBase<AuditRecord,
             params.and("visible", onlyProjects);
         }
         if (beforeSeq != null) {
-            where.add("seq < :before");
+            where.add(ascending ? "seq > :before" : "seq < :before");
             params.and("before", beforeSeq);
         }
         if (filter.project() != null) {
@@ -107,7 +113,7 @@ public class AuditRecordRepository implements PanacheRepositoryBase<AuditRecord,
             where.add("occurredAt < :to");
             params.and("to", filter.to());
         }
-        String query = (where.isEmpty() ? "" : String.join(" and ", where)) + " order by seq desc";
+        String query = (where.isEmpty() ? "" : String.join(" and ", where)) + (ascending ? " order by seq" : " order by seq desc");
         return find(query, params).range(0, limit - 1).list();
     }
 }
