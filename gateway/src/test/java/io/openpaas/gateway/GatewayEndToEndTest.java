@@ -115,4 +115,66 @@ class GatewayEndToEndTest {
                 .body("paths", hasKey("/api/v1/auth/token"));
         given().get("/.well-known/jwks.json").then().statusCode(200).body("keys[0].kty", equalTo("RSA"));
     }
+
+    /** Sends a request under a fresh X-Request-Id and remembers it. */
+    static io.restassured.specification.RequestSpecification traced(java.util.List<String> ids, String jwt) {
+        String id = UUID.randomUUID().toString();
+        ids.add(id);
+        var spec = given().contentType(ContentType.JSON).header("X-Request-Id", id);
+        return jwt == null ? spec : spec.auth().oauth2(jwt);
+    }
+
+    @Test
+    void everyActionLeavesExactlyOneAuditRecordWithActorProjectTypeResourceAndTime() {
+        java.util.List<String> ids = new java.util.ArrayList<>();
+        String admin = adminJwt();
+        var created = traced(ids, admin).body("{\"username\":\"trail-" + UUID.randomUUID().toString().substring(0, 8) + "\"}")
+                .post("/api/v1/users").then().statusCode(201).extract();
+        String userId = created.path("id");
+        String userJwt = given().contentType(ContentType.JSON).body("{\"api_token\":\"" + created.path("api_token") + "\"}")
+                .post("/api/v1/auth/token").then().statusCode(200).extract().path("access_token");
+        String project = traced(ids, admin).body("{\"name\":\"Trail " + UUID.randomUUID().toString().substring(0, 6) + "\"}")
+                .post("/api/v1/projects").then().statusCode(201).extract().path("id");
+        traced(ids, admin).body("{\"user_id\":\"" + userId + "\",\"role\":\"viewer\"}").post("/api/v1/projects/" + project + "/members")
+                .then().statusCode(201);
+        traced(ids, admin).body("{\"role\":\"developer\"}").patch("/api/v1/projects/" + project + "/members/" + userId).then().statusCode(200);
+        String service = traced(ids, userJwt).body("{\"name\":\"api\",\"type\":\"webapp\",\"build_source\":{\"type\":\"image\",\"image\":\"nginx\"}}")
+                .post("/api/v1/projects/" + project + "/services").then().statusCode(201).extract().path("id");
+        traced(ids, userJwt).body("{\"name\":\"api-2\"}").patch("/api/v1/services/" + service).then().statusCode(200);
+        traced(ids, userJwt).delete("/api/v1/services/" + service).then().statusCode(403);
+        String token = traced(ids, userJwt).body("{\"name\":\"ci\"}").post("/api/v1/tokens").then().statusCode(201).extract().path("id");
+        traced(ids, userJwt).delete("/api/v1/tokens/" + token).then().statusCode(204);
+        traced(ids, null).get("/api/v1/projects").then().statusCode(401);
+        traced(ids, admin).delete("/api/v1/projects/" + project).then().statusCode(204);
+
+        // each event these requests caused, as the services' outboxes recorded it
+        java.util.Map<String, String> events = new java.util.HashMap<>();
+        for (String id : ids) {
+            try (var c = java.sql.DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/openpaas_test", "postgres", "");
+                    var ps = c.prepareStatement("select id::text, subject from projects.outbox_events where payload like ?")) {
+                ps.setString(1, "%\"correlationid\":\"" + id + "\"%");
+                try (var rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        events.put(rs.getString(1), rs.getString(2));
+                    }
+                }
+            } catch (java.sql.SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        // user, project, 3 member events (owner added, viewer added, role changed), service created and updated,
+        // the 403, token created and revoked, project deleted with 2 members removed
+        org.junit.jupiter.api.Assertions.assertTrue(events.size() >= 13, "events: " + events.values());
+        Await.until("every event audited", Duration.ofSeconds(20), () -> events.keySet().stream().allMatch(
+                e -> Sql.count("select count(*) from audit.audit_records where event_id = ?", e) == 1));
+        long denied401 = Sql.count("select count(*) from audit.audit_records where correlation_id = ? and type = 'paas.security.denied'",
+                ids.get(ids.size() - 2));
+        assertEquals(1, denied401, "the 401 refused at the gateway is audited once");
+        for (var event : events.entrySet()) {
+            boolean platformLevel = event.getValue().split("\\.")[2].equals("_");
+            assertEquals(1, Sql.count("select count(*) from audit.audit_records where event_id = ? and actor is not null and type is not null "
+                    + "and resource is not null and occurred_at is not null and (project_id is not null or ?)", event.getKey(), platformLevel),
+                    "record of " + event.getValue());
+        }
+    }
 }

@@ -76,7 +76,8 @@ public class DeniedRequestRecorder {
         data.put("path", path);
         data.put("service", source.substring(1));
         String requestId = rc.request().getHeader(CallerContext.REQUEST_ID_HEADER);
-        EventEnvelope envelope = new EventEnvelope(EventEnvelope.SPEC_VERSION, Ids.newId().toString(), source, TYPE, null,
+        // the resource of a denied request is the path it asked for
+        EventEnvelope envelope = new EventEnvelope(EventEnvelope.SPEC_VERSION, Ids.newId().toString(), source, TYPE, path,
                 Instant.now().truncatedTo(ChronoUnit.MICROS), EventEnvelope.JSON, projectId, actorOf(rc),
                 requestId == null || requestId.isBlank() || requestId.length() > 128 ? UUID.randomUUID().toString() : requestId,
                 json.tree(data));

@@ -64,6 +64,7 @@ public class DeniedEventPublisher {
         envelope.put("id", id);
         envelope.put("source", "/gateway");
         envelope.put("type", "paas.security.denied");
+        envelope.put("subject", path);
         envelope.put("time", Instant.now().truncatedTo(ChronoUnit.MICROS).toString());
         envelope.put("datacontenttype", "application/json");
         envelope.put("actor", actor);
