@@ -87,10 +87,10 @@ class AuditRecorderTest {
     @Test
     void aPoisonMessageGoesToTheDeadLetterSubject() throws Exception {
         String project = UUID.randomUUID().toString();
-        long before = nats.count("PAAS_DEADLETTER", "deadletter.audit-recorder-project");
+        long before = nats.count("PAAS_DEADLETTER", "deadletter.audit-recorder-project-test");
         publish("paas.project." + project + ".created", "{not json", UUID.randomUUID().toString());
         Await.value("dead letter", Duration.ofSeconds(15), before + 1,
-                () -> nats.count("PAAS_DEADLETTER", "deadletter.audit-recorder-project"));
+                () -> nats.count("PAAS_DEADLETTER", "deadletter.audit-recorder-project-test"));
     }
 
     @Test

@@ -46,7 +46,9 @@ public class PlatformProcesses implements QuarkusTestResourceLifecycleManager {
                     "openpaas.auth.jwt.public-key-location", "file:" + publicKey,
                     "openpaas.auth.jwt.private-key-location", "file:" + privateKey,
                     "openpaas.bootstrap.admin-token", ADMIN_API_TOKEN,
-                    "openpaas.state-dir", work.toString());
+                    "openpaas.state-dir", work.toString(),
+                    // own durable consumers: a platform running on the same NATS keeps its messages
+                    "openpaas.nats.durable-suffix", "-gwtest");
             launch("project-service", projectPort, common, work);
             launch("audit-service", auditPort, common, work);
             slow = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);

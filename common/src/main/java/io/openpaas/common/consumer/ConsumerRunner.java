@@ -29,7 +29,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -41,6 +45,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 @ApplicationScoped
 public class ConsumerRunner {
+
+    /** Most events a batched handler applies in one transaction. */
+    private static final int BATCH = 500;
 
     private final List<EventHandler> handlers;
     private final NatsClient nats;
@@ -111,7 +118,7 @@ public class ConsumerRunner {
         }
         nats.ensureStream(domain);
         nats.ensureDeadLetterStream();
-        String durable = handler.name() + "-" + domain.token();
+        String durable = handler.name() + "-" + domain.token() + ("none".equals(config.durableSuffix()) ? "" : config.durableSuffix());
         ConsumerConfiguration cc = ConsumerConfiguration.builder()
                 .durable(durable)
                 .filterSubject(domain.allSubjects())
@@ -125,8 +132,87 @@ public class ConsumerRunner {
         jsm.addOrUpdateConsumer(domain.streamName(), cc);
         ConsumerContext context = nats.connection().getConsumerContext(domain.streamName(), durable);
         ConsumeOptions options = ConsumeOptions.builder().batchSize(256).expiresIn(30_000).build();
-        running.add(context.consume(options, msg -> onMessage(handler, durable, msg)));
+        if (handler.batched()) {
+            BlockingQueue<Message> queue = new ArrayBlockingQueue<>(BATCH * 4);
+            running.add(context.consume(options, msg -> {
+                try {
+                    queue.put(msg);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }));
+            Thread worker = new Thread(() -> drain(handler, durable, queue), durable + "-batches");
+            worker.setDaemon(true);
+            worker.start();
+        } else {
+            running.add(context.consume(options, msg -> onMessage(handler, durable, msg)));
+        }
         Log.infof("consumer %s attached to %s", durable, domain.streamName());
+    }
+
+    /** Applies what has arrived, up to {@code BATCH} messages a transaction, until the runner stops. */
+    private void drain(EventHandler handler, String durable, BlockingQueue<Message> queue) {
+        List<Message> batch = new ArrayList<>(BATCH);
+        while (!stopped) {
+            try {
+                Message first = queue.poll(1, TimeUnit.SECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                queue.drainTo(batch, BATCH - 1);
+                onBatch(handler, durable, batch);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                Log.errorf("consumer %s batch loop: %s", durable, e.toString());
+            } finally {
+                batch.clear();
+            }
+        }
+    }
+
+    /**
+     * One transaction for the whole batch: inbox claims, then the handler on the new events;
+     * then each message is acked (a lost ack only means a redelivery the inbox skips). If the
+     * batch fails, its messages are retried one by one, so one bad event cannot hold back the
+     * others and is dead-lettered on its own.
+     */
+    private void onBatch(EventHandler handler, String durable, List<Message> messages) {
+        List<Message> usable = new ArrayList<>(messages.size());
+        List<EventEnvelope> events = new ArrayList<>(messages.size());
+        for (Message msg : messages) {
+            try {
+                EventEnvelope event = codec.decode(msg.getData());
+                if (msg.metaData().deliveredCount() > config.maxDeliver()) {
+                    deadLetter(durable, msg, "delivered " + msg.metaData().deliveredCount() + " times without success");
+                    continue;
+                }
+                usable.add(msg);
+                events.add(event);
+            } catch (IOException e) {
+                deadLetter(durable, msg, "malformed event: " + e.getMessage());
+            }
+        }
+        if (usable.isEmpty()) {
+            return;
+        }
+        try {
+            VertxContextSupport.subscribeAndAwait(() -> Panache.withTransaction(() -> inbox
+                    .claimAll(durable, events.stream().map(EventEnvelope::id).toList())
+                    // fresh ids, each once even if the batch holds the same event twice
+                    .chain(fresh -> handler.handleBatch(events.stream().filter(e -> fresh.remove(e.id())).toList()))));
+            for (Message msg : usable) {
+                msg.ack();
+            }
+            registry.counter("openpaas.consumer.handled", "consumer", durable).increment(usable.size());
+        } catch (Throwable t) {
+            Log.warnf("consumer %s: a batch of %d failed (%s); applying them one by one", durable, usable.size(), t.toString());
+            for (Message msg : usable) {
+                onMessage(handler, durable, msg);
+            }
+        }
     }
 
     private void onMessage(EventHandler handler, String durable, Message msg) {

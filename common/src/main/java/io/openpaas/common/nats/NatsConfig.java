@@ -36,6 +36,13 @@ public interface NatsConfig {
     /** Domains (e.g. {@code project,service}) whose streams this service owns and creates at start. */
     Optional<List<String>> ownedDomains();
 
+    /**
+     * Appended to every durable consumer name. The tests use their own ({@code -test}) so that a
+     * platform running on the same NATS does not take their messages, nor they its.
+     */
+    @WithDefault("none")
+    String durableSuffix();
+
     /** Timeout for a publish ack or a stream management call. */
     @WithDefault("PT5S")
     Duration requestTimeout();

@@ -48,6 +48,82 @@ public class AuditRecordRepository implements PanacheRepositoryBase<AuditRecord,
                         })));
     }
 
+    /**
+     * Appends a batch to the chain in a few statements: lock the head, skip ids already
+     * stored, take the sequence numbers, insert all rows at once, move the head. Answers how
+     * many were stored.
+     */
+    public Uni<Integer> appendAll(List<AuditRecord> batch) {
+        if (batch.isEmpty()) {
+            return Uni.createFrom().item(0);
+        }
+        return Panache.getSession().chain(session -> session
+                .createNativeQuery("select seq, hash from audit_chain_head where id = 1 for update").getSingleResult()
+                .chain(headRow -> stored(session, batch).chain(existing -> {
+                    List<AuditRecord> fresh = batch.stream().filter(r -> !existing.contains(r.eventId)).toList();
+                    if (fresh.isEmpty()) {
+                        return Uni.createFrom().item(0);
+                    }
+                    return session.createNativeQuery("select nextval(pg_get_serial_sequence('audit_records', 'seq')) "
+                                    + "from generate_series(1, :n)", Long.class)
+                            .setParameter("n", fresh.size()).getResultList()
+                            .chain(seqs -> {
+                                List<Long> ordered = seqs.stream().sorted().toList();
+                                String previous = ((Object[]) headRow)[1].toString();
+                                Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+                                for (int i = 0; i < fresh.size(); i++) {
+                                    AuditRecord r = fresh.get(i);
+                                    r.seq = ordered.get(i);
+                                    r.recordedAt = now;
+                                    r.prevHash = previous;
+                                    r.hash = AuditChain.hash(r.link(), previous);
+                                    previous = r.hash;
+                                }
+                                AuditRecord last = fresh.get(fresh.size() - 1);
+                                return insertAll(session, fresh)
+                                        .chain(() -> session.createNativeQuery("update audit_chain_head set seq = :seq, hash = :hash where id = 1")
+                                                .setParameter("seq", last.seq).setParameter("hash", last.hash).executeUpdate())
+                                        .replaceWith(fresh.size());
+                            });
+                })));
+    }
+
+    private static Uni<java.util.Set<String>> stored(Mutiny.Session session, List<AuditRecord> batch) {
+        StringBuilder sql = new StringBuilder("select event_id from audit_records where event_id in (");
+        for (int i = 0; i < batch.size(); i++) {
+            sql.append(i == 0 ? ":e0" : ", :e" + i);
+        }
+        var query = session.createNativeQuery(sql.append(')').toString(), String.class);
+        for (int i = 0; i < batch.size(); i++) {
+            query.setParameter("e" + i, batch.get(i).eventId);
+        }
+        return query.getResultList().map(java.util.HashSet::new);
+    }
+
+    private static final String[] COLUMNS = {"seq", "event_id", "type", "source", "resource", "project_id", "actor", "correlation_id",
+        "occurred_at", "recorded_at", "data", "prev_hash", "hash"};
+
+    private static Uni<Integer> insertAll(Mutiny.Session session, List<AuditRecord> rows) {
+        StringBuilder sql = new StringBuilder("insert into audit_records (").append(String.join(", ", COLUMNS)).append(") values ");
+        for (int i = 0; i < rows.size(); i++) {
+            sql.append(i == 0 ? "(" : ", (");
+            for (int c = 0; c < COLUMNS.length; c++) {
+                sql.append(c == 0 ? "" : ", ").append(":c").append(c).append('_').append(i);
+            }
+            sql.append(')');
+        }
+        var query = session.createNativeQuery(sql.toString());
+        for (int i = 0; i < rows.size(); i++) {
+            AuditRecord r = rows.get(i);
+            Object[] values = {r.seq, r.eventId, r.type, r.source, r.resource, r.projectId, r.actor, r.correlationId, r.occurredAt,
+                r.recordedAt, r.data, r.prevHash, r.hash};
+            for (int c = 0; c < values.length; c++) {
+                query.setParameter("c" + c + "_" + i, values[c]);
+            }
+        }
+        return query.executeUpdate();
+    }
+
     private static Uni<Integer> insert(Mutiny.Session session, AuditRecord r) {
         return session.createNativeQuery("insert into audit_records (seq, event_id, type, source, resource, project_id, actor, "
                         + "correlation_id, occurred_at, recorded_at, data, prev_hash, hash) values (:seq, :eventId, :type, :source, "
