@@ -46,8 +46,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 @ApplicationScoped
 public class ConsumerRunner {
 
-    /** Most events a batched handler applies in one transaction. */
-    private static final int BATCH = 500;
+    /** Most events a batched handler applies in one transaction (13 parameters a row stay under PostgreSQL's 65,535). */
+    private static final int BATCH = 1000;
 
     private final List<EventHandler> handlers;
     private final NatsClient nats;
@@ -131,8 +131,9 @@ public class ConsumerRunner {
         JetStreamManagement jsm = nats.management();
         jsm.addOrUpdateConsumer(domain.streamName(), cc);
         ConsumerContext context = nats.connection().getConsumerContext(domain.streamName(), durable);
-        ConsumeOptions options = ConsumeOptions.builder().batchSize(256).expiresIn(30_000).build();
         if (handler.batched()) {
+            // keep enough pulled ahead that each transaction can take a full batch
+            ConsumeOptions options = ConsumeOptions.builder().batchSize(BATCH * 2).expiresIn(30_000).build();
             BlockingQueue<Message> queue = new ArrayBlockingQueue<>(BATCH * 4);
             running.add(context.consume(options, msg -> {
                 try {
@@ -145,6 +146,7 @@ public class ConsumerRunner {
             worker.setDaemon(true);
             worker.start();
         } else {
+            ConsumeOptions options = ConsumeOptions.builder().batchSize(256).expiresIn(30_000).build();
             running.add(context.consume(options, msg -> onMessage(handler, durable, msg)));
         }
         Log.infof("consumer %s attached to %s", durable, domain.streamName());
