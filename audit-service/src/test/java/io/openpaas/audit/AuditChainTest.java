@@ -3,6 +3,7 @@ package io.openpaas.audit;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -71,7 +72,7 @@ class AuditChainTest {
     void aChangedRecordIsFoundAtItsPosition() {
         Checkpoint from = checkpoint();
         List<Long> seqs = record(UUID.randomUUID().toString(), 5);
-        verify(from).body("valid", equalTo(true), "checked", equalTo(5));
+        verify(from).body("valid", equalTo(true), "checked", greaterThanOrEqualTo(5));
         long victim = seqs.get(2);
         String original = Sql.text("select data from audit.audit_records where seq = ?", victim);
         Sql.tamper("update audit.audit_records set data = '{\"name\":\"forged\"}' where seq = ?", victim);
@@ -91,15 +92,17 @@ class AuditChainTest {
         long victim = seqs.get(1);
         String saved = "audit.tamper_saved_" + victim;
         Sql.execute("create table " + saved + " as select * from audit.audit_records where seq = " + victim);
+        // the next stored record: other consumers may have appended in between
+        long next = Sql.count("select min(seq) from audit.audit_records where seq > ?", victim);
         Sql.tamper("delete from audit.audit_records where seq = ?", victim);
         try {
-            verify(from).body("valid", equalTo(false), "broken_at.seq", equalTo(seqs.get(2).intValue()),
+            verify(from).body("valid", equalTo(false), "broken_at.seq", equalTo((int) next),
                     "broken_at.reason", containsString("removed"));
         } finally {
             Sql.tamper("insert into audit.audit_records select * from " + saved);
             Sql.execute("drop table " + saved);
         }
-        verify(from).body("valid", equalTo(true), "checked", equalTo(4));
+        verify(from).body("valid", equalTo(true), "checked", greaterThanOrEqualTo(4));
     }
 
     @Test
@@ -132,7 +135,7 @@ class AuditChainTest {
         Await.value("two records", Duration.ofSeconds(15), 2L, () -> Sql.count("select count(*) from audit.audit_records where project_id = ?", project));
         Await.sleep(500);
         assertEquals(2, Sql.count("select count(*) from audit.audit_records where project_id = ?", project));
-        verify(from).body("valid", equalTo(true), "checked", equalTo(2));
+        verify(from).body("valid", equalTo(true), "checked", greaterThanOrEqualTo(2));
     }
 
     @Test

@@ -39,9 +39,26 @@ public final class AuditChain {
         field(canonical, Long.toString(micros(r.recordedAt())));
         field(canonical, r.data());
         field(canonical, previousHash);
+        return sha256(canonical.toString());
+    }
+
+    /** The hash of a checkpoint: its fields in canonical form, ending with the previous checkpoint's hash. */
+    public static String checkpointHash(long seq, String hash, long records, String archive, String archiveSha256, Instant createdAt,
+            String previous) {
+        StringBuilder canonical = new StringBuilder(256);
+        field(canonical, Long.toString(seq));
+        field(canonical, hash);
+        field(canonical, Long.toString(records));
+        field(canonical, archive);
+        field(canonical, archiveSha256);
+        field(canonical, Long.toString(micros(createdAt)));
+        field(canonical, previous);
+        return sha256(canonical.toString());
+    }
+
+    static String sha256(String text) {
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(canonical.toString().getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest);
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

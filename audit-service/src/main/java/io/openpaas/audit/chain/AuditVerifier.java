@@ -25,6 +25,31 @@ public class AuditVerifier {
         this.pool = pool;
     }
 
+    /**
+     * The whole trail that is still stored: the checkpoints left by archiving are checked
+     * first (each one's hash, and its link to the one before), then the records after the newest.
+     */
+    public Uni<VerifyReport> verifyStored() {
+        return pool.query("select seq, hash, records, archive, archive_sha256, previous, checkpoint_hash, created_at "
+                + "from audit_checkpoints order by seq").execute().chain(rows -> {
+                    String previous = AuditChain.GENESIS;
+                    long seq = 0;
+                    String hash = null;
+                    for (Row cp : rows) {
+                        String expected = AuditChain.checkpointHash(cp.getLong("seq"), cp.getString("hash"), cp.getLong("records"),
+                                cp.getString("archive"), cp.getString("archive_sha256"), cp.getOffsetDateTime("created_at").toInstant(), previous);
+                        if (!previous.equals(cp.getString("previous")) || !expected.equals(cp.getString("checkpoint_hash"))) {
+                            return Uni.createFrom().item(new VerifyReport(false, 0, seq, null, hash, new VerifyReport.BrokenLink(cp.getLong("seq"),
+                                    null, "the checkpoint at this seq was changed, or one before it removed")));
+                        }
+                        previous = cp.getString("checkpoint_hash");
+                        seq = cp.getLong("seq");
+                        hash = cp.getString("hash");
+                    }
+                    return verify(seq, hash);
+                });
+    }
+
     /** From the start of the trail, or from a checkpoint: the record at {@code afterSeq} had {@code hash}. */
     public Uni<VerifyReport> verify(long afterSeq, String hash) {
         return page(new Walk(afterSeq, afterSeq == 0 ? AuditChain.GENESIS : hash))

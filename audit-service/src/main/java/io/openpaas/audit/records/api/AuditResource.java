@@ -6,7 +6,11 @@ import io.openpaas.common.api.Page;
 import io.openpaas.common.problem.ProblemException;
 import io.openpaas.common.security.CallerContext;
 import io.quarkus.security.Authenticated;
+import io.openpaas.audit.chain.AuditArchiver;
 import io.openpaas.audit.chain.AuditVerifier;
+import io.smallrye.common.annotation.Blocking;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.core.Response;
 import io.openpaas.audit.chain.VerifyReport;
 import io.openpaas.common.security.Roles;
 import io.smallrye.mutiny.Multi;
@@ -32,11 +36,13 @@ public class AuditResource {
 
     private final AuditService service;
     private final AuditVerifier verifier;
+    private final AuditArchiver archiver;
     private final CallerContext caller;
 
-    public AuditResource(AuditService service, AuditVerifier verifier, CallerContext caller) {
+    public AuditResource(AuditService service, AuditVerifier verifier, AuditArchiver archiver, CallerContext caller) {
         this.service = service;
         this.verifier = verifier;
+        this.archiver = archiver;
         this.caller = caller;
     }
 
@@ -69,7 +75,16 @@ public class AuditResource {
         if (afterSeq != null && afterSeq > 0 && (hash == null || !hash.matches("[0-9a-f]{64}"))) {
             throw ProblemException.invalidField("hash", "give the hash of the record at after_seq (64 hex digits) to verify from a checkpoint");
         }
-        return verifier.verify(afterSeq == null ? 0 : afterSeq, hash);
+        return afterSeq == null ? verifier.verifyStored() : verifier.verify(afterSeq, hash);
+    }
+
+    @POST
+    @Path("/archive")
+    @Blocking
+    @RolesAllowed(Roles.ADMIN)
+    @Operation(summary = "Archive the records older than the configured retention now, behind a checkpoint (admins)")
+    public Response archive() {
+        return archiver.archive().map(checkpoint -> Response.ok(checkpoint).build()).orElseGet(() -> Response.noContent().build());
     }
 
     private static Instant instant(String field, String value) {
