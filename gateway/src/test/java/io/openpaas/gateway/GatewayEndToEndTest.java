@@ -27,15 +27,27 @@ class GatewayEndToEndTest {
 
     static StreamProbe stream;
 
+    static java.sql.Timestamp classStart;
+
     @BeforeAll
     static void connect() {
         stream = new StreamProbe();
+        classStart = java.sql.Timestamp.from(java.time.Instant.now().minusSeconds(1));
     }
 
+    /** Whatever the tests of this class did, each event it caused is in the audit trail exactly once, complete. */
     @AfterAll
-    static void close() {
-        if (stream != null) {
-            stream.close();
+    static void everyEventOfThisClassWasAuditedOnce() {
+        try {
+            Await.until("every event of this class audited", Duration.ofSeconds(30), () -> Sql.count(
+                    "select count(*) from projects.outbox_events o where o.created_at >= ? and 1 <> (select count(*) from audit.audit_records a "
+                            + "where a.event_id = o.id::text and a.actor is not null and a.type is not null and a.resource is not null)",
+                    classStart) == 0);
+            org.junit.jupiter.api.Assertions.assertTrue(Sql.count("select count(*) from projects.outbox_events where created_at >= ?", classStart) > 10);
+        } finally {
+            if (stream != null) {
+                stream.close();
+            }
         }
     }
 

@@ -47,8 +47,8 @@ public class PlatformProcesses implements QuarkusTestResourceLifecycleManager {
                     "openpaas.auth.jwt.private-key-location", "file:" + privateKey,
                     "openpaas.bootstrap.admin-token", ADMIN_API_TOKEN,
                     "openpaas.state-dir", work.toString(),
-                    // own durable consumers: a platform running on the same NATS keeps its messages
-                    "openpaas.nats.durable-suffix", "-gwtest");
+                    // the tests' durable consumers (as in the services' own tests): a platform running on the same NATS keeps its messages
+                    "openpaas.nats.durable-suffix", "-test");
             launch("project-service", projectPort, common, work);
             launch("audit-service", auditPort, common, work);
             slow = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
