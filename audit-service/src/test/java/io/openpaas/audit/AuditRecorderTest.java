@@ -101,4 +101,18 @@ class AuditRecorderTest {
         given().auth().oauth2(TestTokens.admin()).queryParam("from", "yesterday").get("/api/v1/audit").then().statusCode(400)
                 .body("errors[0].field", equalTo("from"));
     }
+
+    @Test
+    void typeFiltersTakeADomainAWholeTypeOrAnyPrefix() {
+        String project = UUID.randomUUID().toString();
+        String created = UUID.randomUUID().toString();
+        String updated = UUID.randomUUID().toString();
+        publish("paas.project." + project + ".created", event(created, project, "paas.project.created"), created);
+        publish("paas.project." + project + ".updated", event(updated, project, "paas.project.updated"), updated);
+        Await.value("records", Duration.ofSeconds(15), 2L, () -> Sql.count("select count(*) from audit.audit_records where project_id = ?", project));
+        for (var filter : java.util.Map.of("paas.project.", 2, "paas.project", 2, "paas.project.created", 1, "paas.proj", 2, "paas.build.", 0).entrySet()) {
+            given().auth().oauth2(TestTokens.admin()).queryParam("project", project).queryParam("type", filter.getKey()).get("/api/v1/audit")
+                    .then().statusCode(200).body("items.size()", equalTo(filter.getValue()));
+        }
+    }
 }

@@ -19,6 +19,9 @@ public class AuditRecord {
     public Long seq;
     public String eventId;
     public String type;
+    /** The type's domain ({@code build} of {@code paas.build.succeeded}), computed by the database. */
+    @Column(insertable = false, updatable = false)
+    public String domain;
     public String source;
     public String resource;
     public String projectId;

@@ -100,6 +100,10 @@ public class AuditRecordRepository implements PanacheRepositoryBase<AuditRecord,
         return query.getResultList().map(java.util.HashSet::new);
     }
 
+    /** {@code paas.build.}: every type of one domain. */
+    private static final java.util.regex.Pattern DOMAIN_PREFIX = java.util.regex.Pattern.compile("paas\\.([a-z]+)\\.");
+    private static final java.util.regex.Pattern EXACT_TYPE = java.util.regex.Pattern.compile("paas\\.[a-z]+\\.[a-z_]+");
+
     private static final String[] COLUMNS = {"seq", "event_id", "type", "source", "resource", "project_id", "actor", "correlation_id",
         "occurred_at", "recorded_at", "data", "prev_hash", "hash"};
 
@@ -174,8 +178,18 @@ public class AuditRecordRepository implements PanacheRepositoryBase<AuditRecord,
             params.and("actor", filter.actor());
         }
         if (filter.type() != null) {
-            where.add("type like :type");
-            params.and("type", filter.type().replace("%", "\\%").replace("_", "\\_") + "%");
+            java.util.regex.Matcher domain = DOMAIN_PREFIX.matcher(filter.type());
+            if (domain.matches()) {
+                where.add("domain = :domain");
+                params.and("domain", domain.group(1));
+            } else if (EXACT_TYPE.matcher(filter.type()).matches()) {
+                // a whole type (paas.member.added) is matched exactly, on its own index
+                where.add("type = :exact");
+                params.and("exact", filter.type());
+            } else {
+                where.add("type like :type");
+                params.and("type", filter.type().replace("%", "\\%").replace("_", "\\_") + "%");
+            }
         }
         if (filter.resource() != null) {
             where.add("resource = :resource");
