@@ -6,7 +6,6 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.time.ZoneOffset;
 
 /**
  * Recomputes the chain in sequence order, a page at a time, and reports the first record
@@ -89,7 +88,7 @@ public class AuditVerifier {
             String eventId = row.getString("event_id");
             AuditChain.Link link = new AuditChain.Link(seq, eventId, row.getString("type"), row.getString("source"),
                     row.getString("resource"), row.getString("project_id"), row.getString("actor"), row.getString("correlation_id"),
-                    row.getOffsetDateTime("occurred_at").toInstant(), row.getOffsetDateTime("recorded_at").withOffsetSameInstant(ZoneOffset.UTC).toInstant(),
+                    row.getOffsetDateTime("occurred_at").toInstant(), row.getOffsetDateTime("recorded_at").toInstant(),
                     row.getString("data"));
             String prev = row.getString("prev_hash");
             String stored = row.getString("hash");

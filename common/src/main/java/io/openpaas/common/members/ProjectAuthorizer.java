@@ -42,18 +42,25 @@ public class ProjectAuthorizer {
             return Uni.createFrom().item(Roles.ADMIN);
         }
         long deadline = System.nanoTime() + config.catchUpWait().toNanos();
-        return roleOf(projectId, caller.userId(), deadline).map(role -> {
-            if (role == null) {
-                DeniedRequests.mark(projectId, caller.userId(), true);
-                throw ProblemException.notFound("project", projectId);
-            }
-            String effective = caller.effectiveRole(role);
-            if (!ProjectRoles.atLeast(effective, minimumRole)) {
-                DeniedRequests.mark(projectId, caller.userId(), false);
-                throw ProblemException.forbidden("this needs the " + minimumRole + " role in the project; you act as " + effective);
-            }
-            return effective;
-        });
+        return roleOf(projectId, caller.userId(), deadline).map(role -> decide(caller, projectId, role, minimumRole, "the project"));
+    }
+
+    /**
+     * The one rule every service applies to a member's role ({@code null}: not a member): the
+     * role acted with is the membership's lowered to the token's ceiling; a non-member gets 404
+     * (the project stays hidden), too weak a role 403, and the request is marked as denied.
+     */
+    public static String decide(Caller caller, UUID projectId, String heldRole, String minimumRole, String projectName) {
+        if (heldRole == null) {
+            DeniedRequests.mark(projectId, caller.userId(), true);
+            throw ProblemException.notFound("project", projectId);
+        }
+        String effective = caller.effectiveRole(heldRole);
+        if (!ProjectRoles.atLeast(effective, minimumRole)) {
+            DeniedRequests.mark(projectId, caller.userId(), false);
+            throw ProblemException.forbidden("this needs the " + minimumRole + " role in " + projectName + "; you act as " + effective);
+        }
+        return effective;
     }
 
     /** Projects in which the caller acts with at least {@code minimumRole}. */

@@ -10,6 +10,8 @@ import io.openpaas.common.persistence.Ids;
 import io.openpaas.common.security.CallerContext;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -27,12 +29,17 @@ public class Outbox {
     private final EventCodec codec;
     private final Json json;
     private final CallerContext caller;
+    private final Pool pool;
+    private final OutboxRelay relay;
     private final String source;
 
-    public Outbox(EventCodec codec, Json json, CallerContext caller, @ConfigProperty(name = "quarkus.application.name") String appName) {
+    public Outbox(EventCodec codec, Json json, CallerContext caller, Pool pool, OutboxRelay relay,
+            @ConfigProperty(name = "quarkus.application.name") String appName) {
         this.codec = codec;
         this.json = json;
         this.caller = caller;
+        this.pool = pool;
+        this.relay = relay;
         this.source = "/" + appName;
     }
 
@@ -57,7 +64,7 @@ public class Outbox {
         return insert(envelope).replaceWith(envelope);
     }
 
-    /** Appends an envelope built elsewhere (for example a denied-request record). */
+    /** Appends an envelope built elsewhere, in the current transaction. */
     public Uni<Void> insert(EventEnvelope envelope) {
         return Panache.getSession().chain(session -> session
                 .createNativeQuery("insert into outbox_events (id, subject, payload) values (:id, :subject, :payload)")
@@ -65,6 +72,17 @@ public class Outbox {
                 .setParameter("subject", Subjects.subjectOf(envelope))
                 .setParameter("payload", codec.encode(envelope))
                 .executeUpdate())
+                .replaceWithVoid();
+    }
+
+    /**
+     * Appends an envelope in a transaction of its own and wakes the relay: for events that go
+     * with no other change, such as a denied request (no Hibernate session needed).
+     */
+    public Uni<Void> insertAlone(EventEnvelope envelope) {
+        return pool.preparedQuery("insert into outbox_events (id, subject, payload) values ($1, $2, $3)")
+                .execute(Tuple.of(UUID.fromString(envelope.id()), Subjects.subjectOf(envelope), codec.encode(envelope)))
+                .invoke(relay::wake)
                 .replaceWithVoid();
     }
 }

@@ -1,19 +1,16 @@
 package io.openpaas.common.security;
 
 import io.openpaas.common.events.Domain;
-import io.openpaas.common.events.EventCodec;
 import io.openpaas.common.events.EventEnvelope;
 import io.openpaas.common.events.Subjects;
 import io.openpaas.common.json.Json;
-import io.openpaas.common.outbox.OutboxRelay;
+import io.openpaas.common.outbox.Outbox;
 import io.openpaas.common.persistence.Ids;
 import io.quarkus.logging.Log;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.vertx.http.runtime.security.QuarkusHttpUser;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Instant;
@@ -36,18 +33,13 @@ public class DeniedRequestRecorder {
 
     public static final String TYPE = Subjects.type(Domain.SECURITY, "denied");
 
-    private final Pool pool;
-    private final EventCodec codec;
+    private final Outbox outbox;
     private final Json json;
-    private final OutboxRelay relay;
     private final String source;
 
-    public DeniedRequestRecorder(Pool pool, EventCodec codec, Json json, OutboxRelay relay,
-            @ConfigProperty(name = "quarkus.application.name") String appName) {
-        this.pool = pool;
-        this.codec = codec;
+    public DeniedRequestRecorder(Outbox outbox, Json json, @ConfigProperty(name = "quarkus.application.name") String appName) {
+        this.outbox = outbox;
         this.json = json;
-        this.relay = relay;
         this.source = "/" + appName;
     }
 
@@ -81,10 +73,8 @@ public class DeniedRequestRecorder {
                 Instant.now().truncatedTo(ChronoUnit.MICROS), EventEnvelope.JSON, projectId, actorOf(rc),
                 requestId == null || requestId.isBlank() || requestId.length() > 128 ? UUID.randomUUID().toString() : requestId,
                 json.tree(data));
-        pool.preparedQuery("insert into outbox_events (id, subject, payload) values ($1, $2, $3)")
-                .execute(Tuple.of(UUID.fromString(envelope.id()), Subjects.subjectOf(envelope), codec.encode(envelope)))
-                .subscribe().with(rows -> relay.wake(),
-                        failure -> Log.errorf("could not record a denied request to %s: %s", path, failure.toString()));
+        outbox.insertAlone(envelope).subscribe().with(v -> {
+        }, failure -> Log.errorf("could not record a denied request to %s: %s", path, failure.toString()));
     }
 
     static String reason(int status) {

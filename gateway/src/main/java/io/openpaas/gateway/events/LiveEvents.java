@@ -120,13 +120,31 @@ public class LiveEvents {
         } else {
             consumerConfig.deliverPolicy(DeliverPolicy.ByStartSequence).startSequence(sub.afterSeq() + 1);
         }
-        MessageConsumer consumer;
-        try {
-            consumer = connection.getStreamContext(STREAM).createOrderedConsumer(consumerConfig)
-                    .consume(msg -> context.runOnContext(v -> deliver(caller, sub, msg, response)));
-        } catch (Exception e) {
-            Log.warnf("live events could not subscribe: %s", e.toString());
-            response.end();
+        // creating the consumer asks the server (a blocking request): off the event loop
+        vertx.executeBlocking(() -> connection.getStreamContext(STREAM).createOrderedConsumer(consumerConfig)
+                .consume(msg -> context.runOnContext(v -> deliver(caller, sub, msg, response))), false)
+                .onComplete(created -> {
+                    if (created.failed()) {
+                        Log.warnf("live events could not subscribe: %s", created.cause().toString());
+                        response.end();
+                        return;
+                    }
+                    follow(caller, response, created.result());
+                });
+    }
+
+    /** Heartbeats, the end at token expiry, and the consumer's release once the stream ends. */
+    private void follow(TokenVerifier.Verified caller, HttpServerResponse response, MessageConsumer consumer) {
+        Runnable release = () -> {
+            try {
+                consumer.stop();
+                consumer.close();
+            } catch (Exception e) {
+                Log.debugf("closing a live event consumer: %s", e.toString());
+            }
+        };
+        if (response.ended() || response.closed()) {
+            release.run();
             return;
         }
         long heartbeat = vertx.setPeriodic(config.heartbeat().toMillis(), id -> {
@@ -143,12 +161,7 @@ public class LiveEvents {
         Runnable cleanup = () -> {
             vertx.cancelTimer(heartbeat);
             vertx.cancelTimer(expiry);
-            try {
-                consumer.stop();
-                consumer.close();
-            } catch (Exception e) {
-                Log.debugf("closing a live event consumer: %s", e.toString());
-            }
+            release.run();
         };
         response.closeHandler(v -> cleanup.run());
         response.endHandler(v -> cleanup.run());

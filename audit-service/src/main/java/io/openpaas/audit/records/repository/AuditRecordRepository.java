@@ -23,29 +23,7 @@ public class AuditRecordRepository implements PanacheRepositoryBase<AuditRecord,
      * chained strictly one after the other and the sequence follows the chain.
      */
     public Uni<Boolean> append(AuditRecord r) {
-        return Panache.getSession().chain(session -> session
-                .createNativeQuery("select seq, hash from audit_chain_head where id = 1 for update")
-                .getSingleResult()
-                .chain(headRow -> session.createNativeQuery("select count(*) from audit_records where event_id = :id")
-                        .setParameter("id", r.eventId).getSingleResult()
-                        .chain(existing -> {
-                            if (((Number) existing).longValue() > 0) {
-                                return Uni.createFrom().item(false);
-                            }
-                            String previous = ((Object[]) headRow)[1].toString();
-                            return session.createNativeQuery("select nextval(pg_get_serial_sequence('audit_records', 'seq'))")
-                                    .getSingleResult()
-                                    .chain(next -> {
-                                        r.seq = ((Number) next).longValue();
-                                        r.recordedAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
-                                        r.prevHash = previous;
-                                        r.hash = AuditChain.hash(r.link(), previous);
-                                        return insert(session, r);
-                                    })
-                                    .chain(() -> session.createNativeQuery("update audit_chain_head set seq = :seq, hash = :hash where id = 1")
-                                            .setParameter("seq", r.seq).setParameter("hash", r.hash).executeUpdate())
-                                    .replaceWith(true);
-                        })));
+        return appendAll(List.of(r)).map(stored -> stored == 1);
     }
 
     /**
@@ -128,25 +106,6 @@ public class AuditRecordRepository implements PanacheRepositoryBase<AuditRecord,
         return query.executeUpdate();
     }
 
-    private static Uni<Integer> insert(Mutiny.Session session, AuditRecord r) {
-        return session.createNativeQuery("insert into audit_records (seq, event_id, type, source, resource, project_id, actor, "
-                        + "correlation_id, occurred_at, recorded_at, data, prev_hash, hash) values (:seq, :eventId, :type, :source, "
-                        + ":resource, :projectId, :actor, :correlationId, :occurredAt, :recordedAt, :data, :prevHash, :hash)")
-                .setParameter("seq", r.seq)
-                .setParameter("eventId", r.eventId)
-                .setParameter("type", r.type)
-                .setParameter("source", r.source)
-                .setParameter("resource", r.resource)
-                .setParameter("projectId", r.projectId)
-                .setParameter("actor", r.actor)
-                .setParameter("correlationId", r.correlationId)
-                .setParameter("occurredAt", r.occurredAt)
-                .setParameter("recordedAt", r.recordedAt)
-                .setParameter("data", r.data)
-                .setParameter("prevHash", r.prevHash)
-                .setParameter("hash", r.hash)
-                .executeUpdate();
-    }
 
     /**
      * Newest first, keyset on seq; {@code limit} rows at most. {@code onlyProjects}, when not

@@ -1,9 +1,9 @@
 package io.openpaas.project.members.service;
 
+import io.openpaas.common.members.ProjectAuthorizer;
 import io.openpaas.common.problem.ProblemException;
 import io.openpaas.common.security.Caller;
 import io.openpaas.common.security.DeniedRequests;
-import io.openpaas.common.security.ProjectRoles;
 import io.openpaas.project.members.repository.MembershipRepository;
 import io.openpaas.project.projects.Project;
 import io.openpaas.project.projects.repository.ProjectRepository;
@@ -33,18 +33,8 @@ public class ProjectAccess {
         return projects.findById(projectId)
                 .onItem().ifNull().failWith(() -> ProblemException.notFound("project", projectId))
                 .call(project -> caller.admin() ? Uni.createFrom().voidItem() : memberships.findMembership(projectId, caller.userId())
-                        .invoke(m -> {
-                            if (m == null) {
-                                DeniedRequests.mark(projectId, caller.userId(), true);
-                                throw ProblemException.notFound("project", projectId);
-                            }
-                            String effective = caller.effectiveRole(m.role);
-                            if (!ProjectRoles.atLeast(effective, role)) {
-                                DeniedRequests.mark(projectId, caller.userId(), false);
-                                throw ProblemException.forbidden("this needs the " + role + " role in project '" + project.slug
-                                        + "'; you act as " + effective);
-                            }
-                        }));
+                        .invoke(m -> ProjectAuthorizer.decide(caller, projectId, m == null ? null : m.role, role,
+                                "project '" + project.slug + "'")));
     }
 
     /** Fails with 403 unless the caller's token allows acting with {@code role} at all. */
