@@ -46,11 +46,22 @@ ensure_nats() {
   mkdir -p "$OPENPAAS_STATE_DIR/nats"
   local conf="$OPENPAAS_STATE_DIR/nats-server.conf"
   sed "s#\${OPENPAAS_STATE_DIR}#$OPENPAAS_STATE_DIR#" "$ROOT/deploy/nats/nats-server.conf" > "$conf"
+  if ! nats_supports_sync_always; then
+    log "WARNING: nats-server $(nats-server --version | sed 's/.*v//') cannot fsync every JetStream write (needs >= 2.10):"
+    log "         acknowledged events may be lost on power loss (not on a crash). Install a newer nats-server for that."
+    sed -i '/sync_interval/d' "$conf"
+  fi
   log "starting nats-server with JetStream"
   nohup nats-server -c "$conf" > "$OPENPAAS_STATE_DIR/logs/nats-server.log" 2>&1 &
   echo $! > "$OPENPAAS_STATE_DIR/nats-server.pid"
   for _ in $(seq 1 40); do port_open "${hostport%:*}" "${hostport##*:}" && return; sleep 0.25; done
   log "nats-server did not start; see $OPENPAAS_STATE_DIR/logs/nats-server.log"; exit 1
+}
+
+# nats-server learnt "sync_interval: always" (fsync before every ack) in 2.10.
+nats_supports_sync_always() {
+  local version; version="$(nats-server --version | sed 's/.*v//')"
+  [ "$(printf '%s\n2.10.0\n' "$version" | sort -V | head -1)" = "2.10.0" ]
 }
 
 REDIS_URL="${OPENPAAS_REDIS_URL:-redis://127.0.0.1:6379}"

@@ -49,6 +49,11 @@ class RouteTableTest {
         "/api/v1/clusters, deploy-service, false",
         "/api/v1/audit, audit-service, false",
         "/api/v1/audit/verify, audit-service, false",
+        "/api/v1/admin/dead-letters/project, project-service, false",
+        "/api/v1/admin/dead-letters/build/4/replay, build-service, false",
+        "/api/v1/admin/dead-letters/deploy, deploy-service, false",
+        "/api/v1/admin/dead-letters/secrets/7, secrets-service, false",
+        "/api/v1/admin/dead-letters/audit/3/replay, audit-service, false",
     })
     void routesEachPathToItsOwner(String path, String upstream, boolean open) {
         var rule = ROUTES.match(path).orElseThrow();
@@ -57,7 +62,7 @@ class RouteTableTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"/api/v1/nothing", "/api/v1/projectsx", "/api/v2/projects", "/api/v1/auth/token/extra"})
+    @CsvSource({"/api/v1/nothing", "/api/v1/projectsx", "/api/v2/projects", "/api/v1/auth/token/extra", "/api/v1/admin/dead-letters/gateway", "/api/v1/admin/dead-letters"})
     void unknownPathsMatchNothing(String path) {
         assertTrue(ROUTES.match(path).isEmpty());
     }

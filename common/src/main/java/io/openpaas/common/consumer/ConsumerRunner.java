@@ -9,28 +9,23 @@ import io.nats.client.MessageConsumer;
 import io.nats.client.api.AckPolicy;
 import io.nats.client.api.ConsumerConfiguration;
 import io.nats.client.api.DeliverPolicy;
-import io.nats.client.impl.Headers;
 import io.openpaas.common.events.Domain;
 import io.openpaas.common.events.EventCodec;
 import io.openpaas.common.events.EventEnvelope;
-import io.openpaas.common.events.Subjects;
 import io.openpaas.common.nats.NatsClient;
 import io.openpaas.common.nats.NatsConfig;
-import io.openpaas.common.outbox.OutboxRelay;
-import io.openpaas.common.security.CallerContext;
 import io.quarkus.arc.All;
-import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import io.quarkus.vertx.VertxContextSupport;
-import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -38,10 +33,15 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Attaches every {@link EventHandler} to its streams with durable pull consumers and applies
- * each message exactly once in effect: inbox claim + handler in one transaction, then a
- * double (acknowledged) ack. A failing message is redelivered with a growing delay; after
- * {@code openpaas.nats.max-deliver} attempts it goes to {@code deadletter.<durable>} with the
- * reason and is terminated, so one poison event does not stall the consumer.
+ * each message exactly once in effect ({@link EventApplier}), then acks it.
+ *
+ * <p>Failures are of two kinds. An infrastructure failure ({@link TransientFailures}, or any
+ * failure while the database does not answer) is retried for as long as it lasts, with a
+ * capped backoff, and makes the service report not ready ({@link ConsumerHealth}); it never
+ * sends an event to the dead letters, so an outage loses nothing. A failure of the message
+ * itself (malformed, or refused by the handler while the database answers) is retried
+ * {@code openpaas.nats.max-deliver} times, then parked in {@link DeadLetters} with its reason,
+ * so one poison event does not stall the others.
  */
 @ApplicationScoped
 public class ConsumerRunner {
@@ -53,21 +53,27 @@ public class ConsumerRunner {
     private final NatsClient nats;
     private final NatsConfig config;
     private final EventCodec codec;
-    private final Inbox inbox;
-    private final OutboxRelay relay;
+    private final EventApplier applier;
+    private final DeadLetters deadLetters;
+    private final ConsumerHealth health;
     private final MeterRegistry registry;
+    private final Backoff infrastructureBackoff;
     private final List<MessageConsumer> running = new CopyOnWriteArrayList<>();
+    /** Failures of each message itself, by consumer and stream position; cleared when it is applied or parked. */
+    private final Map<String, Integer> ownFailures = new ConcurrentHashMap<>();
     private volatile boolean stopped;
 
-    public ConsumerRunner(@All List<EventHandler> handlers, NatsClient nats, NatsConfig config, EventCodec codec, Inbox inbox,
-            OutboxRelay relay, MeterRegistry registry) {
+    public ConsumerRunner(@All List<EventHandler> handlers, NatsClient nats, NatsConfig config, EventCodec codec, EventApplier applier,
+            DeadLetters deadLetters, ConsumerHealth health, MeterRegistry registry) {
         this.handlers = handlers.stream().filter(EventHandler::enabled).toList();
         this.nats = nats;
         this.config = config;
         this.codec = codec;
-        this.inbox = inbox;
-        this.relay = relay;
+        this.applier = applier;
+        this.deadLetters = deadLetters;
+        this.health = health;
         this.registry = registry;
+        this.infrastructureBackoff = new Backoff(Duration.ofMillis(250), config.retryMaxDelay());
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -96,6 +102,22 @@ public class ConsumerRunner {
         return running.size() == wanted;
     }
 
+    /** The durable consumer name of {@code handler} on {@code domain}. */
+    public String durable(EventHandler handler, Domain domain) {
+        return handler.name() + "-" + domain.token() + ("none".equals(config.durableSuffix()) ? "" : config.durableSuffix());
+    }
+
+    /** Every durable consumer of this service, with its handler. */
+    public Map<String, EventHandler> durables() {
+        Map<String, EventHandler> all = new java.util.TreeMap<>();
+        for (EventHandler handler : handlers) {
+            for (Domain domain : handler.domains()) {
+                all.put(durable(handler, domain), handler);
+            }
+        }
+        return all;
+    }
+
     private void attachAll() {
         for (EventHandler handler : handlers) {
             for (Domain domain : handler.domains()) {
@@ -118,15 +140,15 @@ public class ConsumerRunner {
         }
         nats.ensureStream(domain);
         nats.ensureDeadLetterStream();
-        String durable = handler.name() + "-" + domain.token() + ("none".equals(config.durableSuffix()) ? "" : config.durableSuffix());
+        String durable = durable(handler, domain);
         ConsumerConfiguration cc = ConsumerConfiguration.builder()
                 .durable(durable)
                 .filterSubject(domain.allSubjects())
                 .ackPolicy(AckPolicy.Explicit)
                 .deliverPolicy(DeliverPolicy.All)
                 .ackWait(config.ackWait())
-                // one more than our own limit: the last delivery is the one we dead-letter
-                .maxDeliver(config.maxDeliver() + 1)
+                // unlimited: an outage may last longer than any count; we count a message's own failures ourselves
+                .maxDeliver(-1)
                 .build();
         JetStreamManagement jsm = nats.management();
         jsm.addOrUpdateConsumer(domain.streamName(), cc);
@@ -178,38 +200,35 @@ public class ConsumerRunner {
     /**
      * One transaction for the whole batch: inbox claims, then the handler on the new events;
      * then each message is acked (a lost ack only means a redelivery the inbox skips). If the
-     * batch fails, its messages are retried one by one, so one bad event cannot hold back the
-     * others and is dead-lettered on its own.
+     * infrastructure failed, every message waits; otherwise they are retried one by one, so one
+     * bad event cannot hold back the others and is dead-lettered on its own.
      */
     private void onBatch(EventHandler handler, String durable, List<Message> messages) {
         List<Message> usable = new ArrayList<>(messages.size());
         List<EventEnvelope> events = new ArrayList<>(messages.size());
         for (Message msg : messages) {
             try {
-                EventEnvelope event = codec.decode(msg.getData());
-                if (msg.metaData().deliveredCount() > config.maxDeliver()) {
-                    deadLetter(durable, msg, "delivered " + msg.metaData().deliveredCount() + " times without success");
-                    continue;
-                }
+                events.add(codec.decode(msg.getData()));
                 usable.add(msg);
-                events.add(event);
             } catch (IOException e) {
-                deadLetter(durable, msg, "malformed event: " + e.getMessage());
+                deadLetters.park(durable, msg, "malformed event: " + e.getMessage());
             }
         }
         if (usable.isEmpty()) {
             return;
         }
         try {
-            VertxContextSupport.subscribeAndAwait(() -> Panache.withTransaction(() -> inbox
-                    .claimAll(durable, events.stream().map(EventEnvelope::id).toList())
-                    // fresh ids, each once even if the batch holds the same event twice
-                    .chain(fresh -> handler.handleBatch(events.stream().filter(e -> fresh.remove(e.id())).toList()))));
+            applier.applyBatch(handler, durable, events);
             for (Message msg : usable) {
                 msg.ack();
             }
+            health.applied();
             registry.counter("openpaas.consumer.handled", "consumer", durable).increment(usable.size());
         } catch (Throwable t) {
+            if (isInfrastructure(t)) {
+                waitForInfrastructure(durable, usable, t);
+                return;
+            }
             Log.warnf("consumer %s: a batch of %d failed (%s); applying them one by one", durable, usable.size(), t.toString());
             for (Message msg : usable) {
                 onMessage(handler, durable, msg);
@@ -222,46 +241,46 @@ public class ConsumerRunner {
         try {
             event = codec.decode(msg.getData());
         } catch (IOException e) {
-            deadLetter(durable, msg, "malformed event: " + e.getMessage());
+            deadLetters.park(durable, msg, "malformed event: " + e.getMessage());
             return;
         }
-        long delivered = msg.metaData().deliveredCount();
-        if (delivered > config.maxDeliver()) {
-            deadLetter(durable, msg, "delivered " + delivered + " times without success");
-            return;
-        }
+        String key = durable + ":" + msg.metaData().streamSequence();
         try {
-            VertxContextSupport.subscribeAndAwait(() -> Panache.withTransaction(() -> {
-                CallerContext.bindConsumedCorrelation(event.correlationId());
-                return inbox.claim(durable, event.id())
-                        .chain(fresh -> fresh ? handler.handle(event) : Uni.createFrom().voidItem());
-            }));
-            relay.wake(); // the handler may have written outbox rows
+            applier.apply(handler, durable, event);
             msg.ackSync(config.requestTimeout());
+            ownFailures.remove(key);
+            health.applied();
             registry.counter("openpaas.consumer.handled", "consumer", durable).increment();
         } catch (Throwable t) {
-            if (delivered >= config.maxDeliver()) {
-                deadLetter(durable, msg, t.toString());
+            if (isInfrastructure(t)) {
+                waitForInfrastructure(durable, List.of(msg), t);
+                return;
+            }
+            int failures = ownFailures.merge(key, 1, Integer::sum);
+            if (failures >= config.maxDeliver()) {
+                if (deadLetters.park(durable, msg, t.toString())) {
+                    ownFailures.remove(key);
+                }
             } else {
-                Log.warnf("consumer %s failed on %s (delivery %d), will retry: %s", durable, event.id(), delivered, t.toString());
-                msg.nakWithDelay(Duration.ofMillis(250L * delivered * delivered));
+                Log.warnf("consumer %s failed on %s (its failure %d of %d), will retry: %s", durable, event.id(), failures,
+                        config.maxDeliver(), t.toString());
+                msg.nakWithDelay(Duration.ofMillis(250L * failures * failures));
             }
         }
     }
 
-    private void deadLetter(String durable, Message msg, String reason) {
-        try {
-            String oneLine = reason.replaceAll("[\\r\\n\\t]+", " ");
-            Headers headers = new Headers()
-                    .put("OpenPaaS-Reason", oneLine.length() > 1000 ? oneLine.substring(0, 1000) : oneLine)
-                    .put("OpenPaaS-Original-Subject", msg.getSubject());
-            nats.jetStream().publish(Subjects.deadLetter(durable), headers, msg.getData());
-            msg.term();
-            registry.counter("openpaas.consumer.deadlettered", "consumer", durable).increment();
-            Log.errorf("consumer %s dead-lettered a message from %s: %s", durable, msg.getSubject(), reason);
-        } catch (Exception e) {
-            // not acked: it is redelivered and dead-lettered on a later try
-            Log.errorf("consumer %s could not dead-letter a message: %s", durable, e.toString());
+    private boolean isInfrastructure(Throwable t) {
+        return TransientFailures.isTransient(t) || !applier.databaseAnswers();
+    }
+
+    /** Leaves the messages to JetStream for a later try, sooner at first and at most {@code retry-max-delay} apart. */
+    private void waitForInfrastructure(String durable, List<Message> messages, Throwable t) {
+        health.infrastructureFailed(t);
+        registry.counter("openpaas.consumer.infrastructure_failures", "consumer", durable).increment();
+        Duration delay = infrastructureBackoff.delay(messages.get(0).metaData().deliveredCount());
+        Log.warnf("consumer %s: infrastructure failure, %d event(s) wait %d ms: %s", durable, messages.size(), delay.toMillis(), t.toString());
+        for (Message msg : messages) {
+            msg.nakWithDelay(delay);
         }
     }
 

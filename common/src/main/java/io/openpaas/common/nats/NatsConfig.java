@@ -25,9 +25,16 @@ public interface NatsConfig {
     @WithDefault("P30D")
     Duration maxAge();
 
-    /** Deliveries of one message before it goes to the dead-letter subject. */
+    /**
+     * Failures of one message itself (not of the infrastructure) before it goes to the dead
+     * letters; infrastructure failures are retried without limit.
+     */
     @WithDefault("5")
     int maxDeliver();
+
+    /** Longest wait between two tries of an event while the infrastructure (database) fails. */
+    @WithDefault("PT30S")
+    Duration retryMaxDelay();
 
     /** How long the server waits for an ack before redelivering. */
     @WithDefault("PT30S")

@@ -20,11 +20,18 @@ public final class Await {
         }
     }
 
-    /** Polls a value until it equals {@code expected}; answers the last value seen. */
+    /**
+     * Polls a value until it equals {@code expected} and answers it; fails the test with the last
+     * value seen when the deadline passes first, so a caller never has to check the result.
+     */
     public static <T> T value(String what, Duration timeout, T expected, Supplier<T> actual) {
         long deadline = System.nanoTime() + timeout.toNanos();
         T last = actual.get();
-        while (!expected.equals(last) && System.nanoTime() < deadline) {
+        while (!expected.equals(last)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out after " + timeout + " waiting for " + what + ": expected " + expected
+                        + " but was " + last);
+            }
             sleep(20);
             last = actual.get();
         }

@@ -67,6 +67,24 @@ public abstract class ServiceBasicsContract {
         org.junit.jupiter.api.Assertions.assertEquals(java.util.Set.of(), published, "published types missing from docs/asyncapi.yaml");
     }
 
+    /**
+     * Every service offers its consumers' dead letters to admins, and to nobody else, under its
+     * own short name only.
+     */
+    @Test
+    void deadLettersAreForAdminsOnly() {
+        String name = org.eclipse.microprofile.config.ConfigProvider.getConfig().getValue("quarkus.application.name", String.class)
+                .replaceFirst("-service$", "");
+        String path = "/api/v1/admin/dead-letters/" + name;
+        given().get(path).then().statusCode(401).contentType("application/problem+json");
+        given().auth().oauth2(TestTokens.user(java.util.UUID.randomUUID().toString())).get(path).then().statusCode(403);
+        given().auth().oauth2(TestTokens.capped(java.util.UUID.randomUUID().toString(), true, "owner")).get(path).then().statusCode(403);
+        given().auth().oauth2(TestTokens.user(java.util.UUID.randomUUID().toString())).post(path + "/1/replay").then().statusCode(403);
+        given().auth().oauth2(TestTokens.admin()).get(path).then().statusCode(200).body("items", org.hamcrest.Matchers.notNullValue());
+        given().auth().oauth2(TestTokens.admin()).get("/api/v1/admin/dead-letters/not-" + name).then().statusCode(404);
+        given().auth().oauth2(TestTokens.admin()).post(path + "/999999999/replay").then().statusCode(404);
+    }
+
     /** This service's database schema. */
     protected String schema() {
         return org.eclipse.microprofile.config.ConfigProvider.getConfig().getValue("openpaas.database.schema", String.class);

@@ -32,6 +32,11 @@ public final class TestTokens {
         return claims(userId, admin).sign(PRIVATE_KEY);
     }
 
+    /** A token exchanged from an API token with a role ceiling (the admin group, if asked, as a forger would add it). */
+    public static String capped(String userId, boolean admin, String ceiling) {
+        return claims(userId, admin).claim(Roles.CEILING_CLAIM, ceiling).sign(PRIVATE_KEY);
+    }
+
     public static String expired(String userId) {
         Instant past = Instant.now().minus(Duration.ofHours(1));
         return claims(userId, false).issuedAt(past.minusSeconds(900)).expiresAt(past).sign(PRIVATE_KEY);

@@ -38,7 +38,13 @@ public class RouteTable {
                 rule("^/api/v1/(users|tokens|projects|services)(/.*)?$", project, false),
                 rule("^/api/v1/builds(/.*)?$", build, false),
                 rule("^/api/v1/(deployments|clusters)(/.*)?$", deploy, false),
-                rule("^/api/v1/audit(/.*)?$", audit, false));
+                rule("^/api/v1/audit(/.*)?$", audit, false),
+                // every service keeps its own consumers' dead letters
+                rule("^/api/v1/admin/dead-letters/project(/.*)?$", project, false),
+                rule("^/api/v1/admin/dead-letters/build(/.*)?$", build, false),
+                rule("^/api/v1/admin/dead-letters/deploy(/.*)?$", deploy, false),
+                rule("^/api/v1/admin/dead-letters/secrets(/.*)?$", secrets, false),
+                rule("^/api/v1/admin/dead-letters/audit(/.*)?$", audit, false));
     }
 
     private static Rule rule(String regex, Upstream upstream, boolean open) {

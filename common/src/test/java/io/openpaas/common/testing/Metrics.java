@@ -1,0 +1,21 @@
+package io.openpaas.common.testing;
+
+import static io.restassured.RestAssured.given;
+
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Reads one counter of the service under test from its Prometheus endpoint. */
+public final class Metrics {
+
+    private Metrics() {
+    }
+
+    /** The value of {@code name} with the label {@code consumer="<consumer>"}, or 0 before it is first counted. */
+    public static double consumerCounter(String name, String consumer) {
+        String text = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        Matcher m = Pattern.compile("^" + Pattern.quote(name) + "\\{[^}]*consumer=\"" + Pattern.quote(consumer) + "\"[^}]*} ([0-9.eE+-]+)$",
+                Pattern.MULTILINE).matcher(text);
+        return m.find() ? Double.parseDouble(m.group(1)) : 0;
+    }
+}
