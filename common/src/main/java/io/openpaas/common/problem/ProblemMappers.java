@@ -58,6 +58,15 @@ public class ProblemMappers {
     }
 
     @ServerExceptionMapper(priority = 1)
+    public Response invalidFormat(com.fasterxml.jackson.databind.exc.InvalidFormatException e) {
+        String field = pathOf(e);
+        if (e.getValue() instanceof String text && text.indexOf('\0') >= 0) {
+            return respond(invalidField(field, io.openpaas.common.json.StorableStrings.NUL_REFUSED));
+        }
+        return wrongType(e);
+    }
+
+    @ServerExceptionMapper(priority = 1)
     public Response malformed(JsonParseException e) {
         return respond(ProblemType.MALFORMED_JSON.problem("the request body is not valid JSON (line "
                 + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")"));
@@ -86,12 +95,8 @@ public class ProblemMappers {
         return respond(ProblemType.FORBIDDEN.problem("your role does not allow this action"));
     }
 
-    /** A unique index caught a race that the service's own checks could not see. */
     @ServerExceptionMapper
     public Response database(PgException e) {
-        if ("23505".equals(e.getSqlState())) {
-            return respond(ProblemType.CONFLICT.problem("the resource already exists or was changed concurrently"));
-        }
         return unexpected(e);
     }
 
@@ -131,9 +136,45 @@ public class ProblemMappers {
         if (e instanceof ProblemException p) {
             return problem(p);
         }
+        Problem known = knownCause(e);
+        if (known != null) {
+            return respond(known);
+        }
         String incident = UUID.randomUUID().toString();
         Log.errorf(e, "unexpected failure, incident %s", incident);
         return respond(ProblemType.INTERNAL.problem("an unexpected error occurred; quote incident " + incident + " when reporting it"));
+    }
+
+    /**
+     * Failures a client causes that surface from the persistence layer, wrapped or not: a lost
+     * optimistic-lock race (412, the If-Match contract), a unique index or a serialization
+     * failure catching a race the service's checks could not see (409), text PostgreSQL
+     * cannot store (400).
+     */
+    static Problem knownCause(Throwable e) {
+        java.util.Set<Throwable> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (Throwable t = e; t != null && seen.add(t); t = t.getCause()) {
+            if (t instanceof ProblemException p) {
+                return p.toProblem();
+            }
+            String name = t.getClass().getSimpleName();
+            if (name.equals("OptimisticLockException") || name.equals("StaleObjectStateException") || name.equals("StaleStateException")) {
+                return ProblemType.PRECONDITION_FAILED.problem("the resource was changed by another request; read it again and retry with its new ETag");
+            }
+            if (t instanceof PgException pg) {
+                switch (String.valueOf(pg.getSqlState())) {
+                    case "23505":
+                        return ProblemType.CONFLICT.problem("the resource already exists or was changed concurrently");
+                    case "40001", "40P01":
+                        return ProblemType.CONFLICT.problem("the resource was changed concurrently; retry the request");
+                    case "22021", "22P05":
+                        return ProblemType.BAD_REQUEST.problem("a value holds a character that cannot be stored (such as U+0000)");
+                    default:
+                        return null;
+                }
+            }
+        }
+        return null;
     }
 
     private static Problem invalidField(String field, String message) {

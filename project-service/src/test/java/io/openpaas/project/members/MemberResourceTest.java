@@ -102,4 +102,38 @@ class MemberResourceTest {
         assertEquals(0, Sql.count("select count(*) from projects.outbox_events where payload like ? or payload like ?",
                 "%" + viewer.jwt() + "%", "%" + stranger.jwt().split("\\.")[2] + "%"));
     }
+
+    /** Two owners demoting (or removing) each other at the same moment: one wins, the project keeps an owner. */
+    @org.junit.jupiter.api.RepeatedTest(6)
+    void twoOwnersDemotingEachOtherAtOnceLeaveOneOwner(org.junit.jupiter.api.RepetitionInfo round) throws Exception {
+        String admin = Accounts.adminJwt();
+        Account a = Accounts.user(admin, "racea");
+        Account b = Accounts.user(admin, "raceb");
+        String project = Accounts.project(a.jwt());
+        Accounts.addMember(a.jwt(), project, b.id(), "owner");
+        boolean remove = round.getCurrentRepetition() % 2 == 0;
+        java.util.concurrent.CyclicBarrier barrier = new java.util.concurrent.CyclicBarrier(2);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            var first = pool.submit(() -> strip(barrier, a.jwt(), project, b.id(), remove));
+            var second = pool.submit(() -> strip(barrier, b.jwt(), project, a.id(), remove));
+            java.util.List<Integer> statuses = new java.util.ArrayList<>(java.util.List.of(first.get(), second.get()));
+            java.util.Collections.sort(statuses);
+            int success = remove ? 204 : 200;
+            // the loser meets the lock (409) or, when it arrives after the winner's commit, has lost its owner role (403)
+            org.junit.jupiter.api.Assertions.assertTrue(statuses.get(0) == success && (statuses.get(1) == 409 || statuses.get(1) == 403),
+                    "one change wins, the other is refused: " + statuses);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(1, io.openpaas.common.testing.Sql.count("select count(*) from projects.memberships where project_id = ? and role = 'owner'",
+                UUID.fromString(project)));
+    }
+
+    private static int strip(java.util.concurrent.CyclicBarrier barrier, String jwt, String project, String other, boolean remove) throws Exception {
+        barrier.await();
+        var request = given().auth().oauth2(jwt).contentType(ContentType.JSON);
+        return remove ? request.delete("/api/v1/projects/" + project + "/members/" + other).statusCode()
+                : request.body("{\"role\":\"viewer\"}").patch("/api/v1/projects/" + project + "/members/" + other).statusCode();
+    }
 }

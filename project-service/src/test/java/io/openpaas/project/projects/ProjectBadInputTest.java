@@ -40,6 +40,8 @@ class ProjectBadInputTest {
         "slug with capitals    | {\"name\": \"x\", \"slug\": \"My-App\"} | 400 | validation     | slug",
         "unknown field         | {\"name\": \"x\", \"colour\": \"red\"}  | 400 | validation     | colour",
         "empty body            | ''                                      | 400 | validation     | ",
+        "NUL in the name       | {\"name\": \"a\\u0000b\"}              | 400 | validation     | name",
+        "NUL in the slug       | {\"name\": \"x\", \"slug\": \"a\\u0000\"} | 400 | validation     | slug",
     })
     void refusesBadInputAndWritesNothing(String caseName, String body, int status, String type, String field) {
         long projectsBefore = projects();
@@ -54,6 +56,45 @@ class ProjectBadInputTest {
         }
         assertEquals(projectsBefore, projects());
         assertEquals(outboxBefore, outbox());
+    }
+
+    @Test
+    void aNulInThePathOrQueryIsA400() {
+        given().auth().oauth2(TestTokens.user(user)).urlEncodingEnabled(false).get("/api/v1/projects?cursor=a%00b")
+                .then().statusCode(400).contentType("application/problem+json").body("type", equalTo(PROBLEMS + "bad-request"));
+        given().auth().oauth2(TestTokens.user(user)).urlEncodingEnabled(false).get("/api/v1/projects/ab%00cd")
+                .then().statusCode(400).contentType("application/problem+json");
+    }
+
+    /** Concurrent PATCHes with the same If-Match: one wins, every loser is told 412, none gets a 500. */
+    @Test
+    void concurrentUpdatesWithTheSameETagAnswerOne200AndOnly412s() throws Exception {
+        String id = given().auth().oauth2(TestTokens.user(user)).contentType(ContentType.JSON)
+                .body("{\"name\":\"Race\",\"slug\":\"race-" + UUID.randomUUID().toString().substring(0, 8) + "\"}")
+                .post("/api/v1/projects").then().statusCode(201).extract().path("id");
+        int racers = 8;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(racers);
+        java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+        try {
+            java.util.List<java.util.concurrent.Future<Integer>> answers = new java.util.ArrayList<>();
+            for (int i = 0; i < racers; i++) {
+                String name = "Racer " + i;
+                answers.add(pool.submit(() -> {
+                    start.await();
+                    return given().auth().oauth2(TestTokens.user(user)).contentType(ContentType.JSON).header("If-Match", "\"0\"")
+                            .body("{\"name\":\"" + name + "\"}").patch("/api/v1/projects/" + id).statusCode();
+                }));
+            }
+            start.countDown();
+            java.util.Map<Integer, Integer> byStatus = new java.util.TreeMap<>();
+            for (var answer : answers) {
+                byStatus.merge(answer.get(), 1, Integer::sum);
+            }
+            assertEquals(java.util.Map.of(200, 1, 412, racers - 1), byStatus);
+            assertEquals(1, Sql.count("select count(*) from projects.outbox_events where subject = ?", "paas.project." + id + ".updated"));
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test

@@ -67,15 +67,39 @@ class ApiTokenLifecycleTest {
         given().auth().oauth2(jwt).contentType(ContentType.JSON).body("{\"description\":\"x\"}").patch("/api/v1/projects/" + project)
                 .then().statusCode(403).contentType("application/problem+json");
         given().auth().oauth2(jwt).contentType(ContentType.JSON).body("{\"name\":\"n\"}").post("/api/v1/projects").then().statusCode(403);
-        // a token minted with a capped token stays capped
+        // a capped token cannot mint, list or revoke tokens, so it can neither escalate nor touch its owner's others
+        long before = Sql.count("select count(*) from projects.api_tokens where user_id = ?", UUID.fromString(owner.id()));
         given().auth().oauth2(jwt).contentType(ContentType.JSON).body("{\"name\":\"escalate\",\"role_ceiling\":\"owner\"}")
-                .post("/api/v1/tokens").then().statusCode(201).body("role_ceiling", equalTo("viewer"));
+                .post("/api/v1/tokens").then().statusCode(403).contentType("application/problem+json");
+        given().auth().oauth2(jwt).get("/api/v1/tokens").then().statusCode(403);
+        String uncappedId = given().auth().oauth2(owner.jwt()).get("/api/v1/tokens").then().statusCode(200)
+                .extract().path("items.find { it.role_ceiling == null }.id");
+        given().auth().oauth2(jwt).delete("/api/v1/tokens/" + uncappedId).then().statusCode(403);
+        assertEquals(before, Sql.count("select count(*) from projects.api_tokens where user_id = ?", UUID.fromString(owner.id())));
+        assertEquals(0, Sql.count("select count(*) from projects.api_tokens where id = ? and revoked_at is not null", UUID.fromString(uncappedId)));
 
         // an admin's capped token is not an admin token
         String adminCapped = given().auth().oauth2(admin).contentType(ContentType.JSON)
                 .body("{\"name\":\"admin-ro\",\"role_ceiling\":\"developer\"}").post("/api/v1/tokens").then().statusCode(201)
                 .extract().path("token");
         given().auth().oauth2(Accounts.exchange(adminCapped)).get("/api/v1/users").then().statusCode(403);
+    }
+
+    @Test
+    void aChildTokenNeverOutlivesItsParent() {
+        Account dave = Accounts.user(Accounts.adminJwt(), "dave");
+        String parent = given().auth().oauth2(dave.jwt()).contentType(ContentType.JSON).body("{\"name\":\"week\",\"expires_in_days\":7}")
+                .post("/api/v1/tokens").then().statusCode(201).extract().path("token");
+        String parentExpiry = given().auth().oauth2(dave.jwt()).get("/api/v1/tokens").then().extract()
+                .path("items.find { it.name == 'week' }.expires_at");
+        String viaParent = Accounts.exchange(parent);
+        given().auth().oauth2(viaParent).contentType(ContentType.JSON).body("{\"name\":\"longer\",\"expires_in_days\":30}")
+                .post("/api/v1/tokens").then().statusCode(400).body("errors[0].field", equalTo("expires_in_days"));
+        assertEquals(0, Sql.count("select count(*) from projects.api_tokens where user_id = ? and name = 'longer'", UUID.fromString(dave.id())));
+        given().auth().oauth2(viaParent).contentType(ContentType.JSON).body("{\"name\":\"forever\"}")
+                .post("/api/v1/tokens").then().statusCode(201).body("expires_at", equalTo(parentExpiry));
+        given().auth().oauth2(viaParent).contentType(ContentType.JSON).body("{\"name\":\"shorter\",\"expires_in_days\":1}")
+                .post("/api/v1/tokens").then().statusCode(201).body("expires_at", not(equalTo(parentExpiry)));
     }
 
     @Test

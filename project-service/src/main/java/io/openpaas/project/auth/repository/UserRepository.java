@@ -19,4 +19,10 @@ public class UserRepository implements PanacheRepositoryBase<User, UUID> {
     public Uni<User> findByUsername(String username) {
         return find("username", username).firstResult();
     }
+
+    /** Locks the platform admins' rows, in one order, and counts them (see MembershipRepository.lockOwners). */
+    public Uni<Long> lockAdmins() {
+        return getSession().chain(s -> s.createNativeQuery("select count(*) from (select 1 from users where admin order by id for update) a", Long.class)
+                .getSingleResult());
+    }
 }

@@ -15,11 +15,15 @@ public class MembershipRepository implements PanacheRepositoryBase<Membership, M
                 .range(0, limit - 1).list();
     }
 
-    /** Projects in which this user is the only owner. */
-    public Uni<java.util.List<UUID>> lastOwnedBy(String userId) {
-        return find("select m.projectId from Membership m where m.userId = ?1 and m.role = 'owner' "
-                + "and (select count(o) from Membership o where o.projectId = m.projectId and o.role = 'owner') = 1", userId)
-                .project(UUID.class).list();
+    /**
+     * Locks the project's owner rows, in one order, and counts them. Every change that could
+     * take away an owner calls this first, so concurrent ones run one after the other and each
+     * counts what the other left: two owners demoting each other cannot leave none.
+     */
+    public Uni<Long> lockOwners(UUID projectId) {
+        return getSession().chain(s -> s.createNativeQuery(
+                "select count(*) from (select 1 from memberships where project_id = :project and role = 'owner' order by user_id for update) o",
+                Long.class).setParameter("project", projectId).getSingleResult());
     }
 
     public Uni<Membership> findMembership(UUID projectId, String userId) {

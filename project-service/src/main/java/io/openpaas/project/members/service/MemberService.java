@@ -107,12 +107,19 @@ public class MemberService {
      * when they are the last owner of a project.
      */
     public Uni<Void> removeEverywhere(String userId, String username) {
-        return memberships.lastOwnedBy(userId).chain(orphaned -> {
-            if (!orphaned.isEmpty()) {
-                throw ProblemException.conflict("'" + username + "' is the last owner of project " + orphaned.get(0)
-                        + "; make someone else owner first");
+        return memberships.list("userId", userId).call(list -> {
+            Uni<Void> checks = Uni.createFrom().voidItem();
+            for (Membership m : list) {
+                if (Roles.OWNER.equals(m.role)) {
+                    checks = checks.call(() -> memberships.lockOwners(m.projectId).invoke(owners -> {
+                        if (owners <= 1) {
+                            throw ProblemException.conflict("'" + username + "' is the last owner of project " + m.projectId
+                                    + "; make someone else owner first");
+                        }
+                    }));
+                }
             }
-            return memberships.list("userId", userId);
+            return checks;
         }).chain(list -> removeAll(list));
     }
 
@@ -131,7 +138,7 @@ public class MemberService {
     }
 
     private Uni<Void> keepAnOwner(UUID projectId, Membership leaving) {
-        return memberships.count("projectId = ?1 and role = ?2", projectId, Roles.OWNER).invoke(owners -> {
+        return memberships.lockOwners(projectId).invoke(owners -> {
             if (owners <= 1) {
                 throw ProblemException.conflict("user " + leaving.userId + " is the project's last owner; make another member owner first");
             }

@@ -41,12 +41,46 @@ public class ApiTokenService {
         this.tx = tx;
     }
 
+    /**
+     * Mints a token for the caller. A child never outlives nor outranks the token it is made
+     * with: it expires no later than its parent (and inherits the parent's expiry when none is
+     * asked for), and it is capped at least as much. Capped tokens cannot manage tokens at all.
+     */
     public Uni<CreatedTokenView> create(Caller caller, CreateTokenRequest request) {
-        // a token made with a capped token is capped at least as much: no escalation by minting
+        requireUncapped(caller);
         String ceiling = ProjectRoles.lower(request.roleCeiling(), caller.ceiling());
-        Instant expiresAt = request.expiresInDays() == null ? null
+        Instant asked = request.expiresInDays() == null ? null
                 : Instant.now().plus(Duration.ofDays(request.expiresInDays())).truncatedTo(ChronoUnit.MICROS);
-        return tx.write(() -> issue(UUID.fromString(caller.userId()), request.name().strip(), ceiling, expiresAt));
+        return tx.write(() -> parentOf(caller).chain(parent -> {
+            Instant expiresAt = asked;
+            if (parent != null && parent.expiresAt != null) {
+                if (asked != null && asked.isAfter(parent.expiresAt)) {
+                    throw ProblemException.invalidField("expires_in_days",
+                            "would outlive the API token you are calling with, which expires at " + parent.expiresAt);
+                }
+                expiresAt = asked == null ? parent.expiresAt : asked;
+            }
+            return issue(UUID.fromString(caller.userId()), request.name().strip(), ceiling, expiresAt);
+        }));
+    }
+
+    /** The API token the caller's access token was exchanged from, when it names one. */
+    private Uni<ApiToken> parentOf(Caller caller) {
+        if (caller.tokenId() == null) {
+            return Uni.createFrom().nullItem();
+        }
+        try {
+            return tokens.findById(UUID.fromString(caller.tokenId()));
+        } catch (IllegalArgumentException e) {
+            return Uni.createFrom().nullItem();
+        }
+    }
+
+    /** A capped token is for narrow jobs (CI, a deploy bot): it may not see or touch its owner's other tokens. */
+    private static void requireUncapped(Caller caller) {
+        if (caller.ceiling() != null) {
+            throw ProblemException.forbidden("a token with a role ceiling cannot create, list or revoke API tokens; use an uncapped token");
+        }
     }
 
     /** Mints a token for a user in the current transaction and records the event. */
@@ -66,12 +100,14 @@ public class ApiTokenService {
 
     @WithSession
     public Uni<Page<TokenView>> list(Caller caller, UUID after, int limit) {
+        requireUncapped(caller);
         return tokens.pageForUser(UUID.fromString(caller.userId()), after, limit + 1)
                 .map(rows -> Page.of(rows, limit, ApiTokenService::toView, t -> t.id));
     }
 
     /** Revokes a token of the caller (an admin may revoke anyone's); revoking twice is a no-op. */
     public Uni<Void> revoke(Caller caller, UUID id) {
+        requireUncapped(caller);
         return tx.write(() -> tokens.findById(id).chain(token -> {
             if (token == null || !(caller.admin() || token.userId.toString().equals(caller.userId()))) {
                 throw ProblemException.notFound("token", id);

@@ -76,7 +76,7 @@ public class UserService {
 
     public Uni<Void> delete(Caller caller, UUID id) {
         return tx.write(() -> users.findById(id).onItem().ifNull().failWith(() -> ProblemException.notFound("user", id))
-                .call(user -> user.admin ? users.count("admin = true").invoke(admins -> {
+                .call(user -> user.admin ? users.lockAdmins().invoke(admins -> {
                     if (admins <= 1) {
                         throw ProblemException.conflict("'" + user.username + "' is the last platform admin; make another admin first");
                     }
