@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# OpenPaaS benchmark (DESIGN §8): prints figures, asserts nothing. Side by side in one run:
+# OpenPaaS benchmark (docs/contracts.md): prints figures, asserts nothing. Side by side in one run:
 #  1. GET one project through the gateway vs straight to project-service, flat out (wrk) and at
 #     a fixed rate (hey -q, so a slow answer does not lower the offered load), after a warm-up;
 #  2. create project → row stored by audit-service, p50/p99 over N creates at a fixed rate.

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Creates the OpenPaaS database, one role per service and the schema each role owns (DESIGN §3).
+# Creates the OpenPaaS database, one role per service and the schema each role owns (docs/contracts.md).
 # Idempotent. Usage: init-db.sh [database]   (connects as PGUSER, default postgres)
 # A service's role owns its schema and nothing else: it cannot read or write another schema.
 set -euo pipefail

@@ -102,7 +102,7 @@ class AuditAccessTest {
                 "paas.project.updated"), UUID.randomUUID().toString());
         Await.value("records", Duration.ofSeconds(15), 1L, () -> Sql.count("select count(*) from audit.audit_records where event_id = ?", mine));
         given().auth().oauth2(w.token(Actor.OWNER)).get("/api/v1/audit").then().statusCode(200)
-                .body("items.project_id", everyItem(equalTo(w.project())));
+                .body("items.event_id", org.hamcrest.Matchers.hasItem(mine), "items.project_id", everyItem(equalTo(w.project())));
         given().auth().oauth2(w.token(Actor.VIEWER)).get("/api/v1/audit").then().statusCode(200).body("items.size()", equalTo(0));
 
         // an older event delivered late does not undo a newer change

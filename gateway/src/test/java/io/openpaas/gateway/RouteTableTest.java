@@ -8,7 +8,7 @@ import java.time.Duration;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** Which service owns which path (DESIGN §4), and which paths need no token. */
+/** Which service owns which path (docs/contracts.md), and which paths need no token. */
 class RouteTableTest {
 
     static final RouteTable ROUTES = new RouteTable(new GatewayConfig() {

@@ -33,6 +33,9 @@ public class EventApplier {
                     .call(isNew -> isNew ? handler.handle(event) : Uni.createFrom().voidItem());
         }));
         relay.wake(); // the handler may have written outbox rows
+        if (fresh) {
+            handler.afterCommit(event);
+        }
         return fresh;
     }
 
@@ -42,6 +45,7 @@ public class EventApplier {
                 .claimAll(durable, events.stream().map(EventEnvelope::id).toList())
                 // fresh ids, each once even if the batch holds the same event twice
                 .chain(fresh -> handler.handleBatch(events.stream().filter(e -> fresh.remove(e.id())).toList()))));
+        events.forEach(handler::afterCommit);
     }
 
     /**

@@ -36,6 +36,10 @@ public interface EventHandler {
         return false;
     }
 
+    /** Called after the transaction that applied {@code event} committed (for in-process signals). */
+    default void afterCommit(EventEnvelope event) {
+    }
+
     /** Applies new events, in stream order, in the caller's transaction. */
     default Uni<Void> handleBatch(java.util.List<EventEnvelope> events) {
         Uni<Void> chain = Uni.createFrom().voidItem();

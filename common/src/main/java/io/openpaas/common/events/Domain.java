@@ -3,7 +3,7 @@ package io.openpaas.common.events;
 import java.util.Locale;
 
 /**
- * The event domains of DESIGN §2. Each domain has one JetStream stream holding
+ * The event domains of docs/contracts.md. Each domain has one JetStream stream holding
  * {@code paas.<domain>.>}; the service that owns the domain publishes into it.
  */
 public enum Domain {

@@ -7,7 +7,7 @@ import java.time.Instant;
 
 /**
  * A CloudEvents 1.0 envelope in JSON structured mode, with the OpenPaaS extension attributes
- * {@code projectid}, {@code actor} and {@code correlationid} (DESIGN §2). Data never holds
+ * {@code projectid}, {@code actor} and {@code correlationid} (docs/contracts.md). Data never holds
  * secret values.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)

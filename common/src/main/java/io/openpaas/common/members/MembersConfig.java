@@ -17,7 +17,7 @@ public interface MembersConfig {
 
     /**
      * How long a request for a project the caller is not (yet) known in waits for the
-     * projection to catch up before answering 404 (DESIGN §1: bounded, about 2 s).
+     * projection to catch up before answering 404 (docs/contracts.md: bounded, about 2 s).
      */
     @WithDefault("PT2S")
     Duration catchUpWait();

@@ -26,10 +26,20 @@ public class MembershipProjector implements EventHandler {
 
     private final String name;
     private final MembersConfig config;
+    private final MembershipChanges changes;
 
-    public MembershipProjector(@ConfigProperty(name = "quarkus.application.name") String appName, MembersConfig config) {
+    public MembershipProjector(@ConfigProperty(name = "quarkus.application.name") String appName, MembersConfig config,
+            MembershipChanges changes) {
         this.name = appName + "-members";
         this.config = config;
+        this.changes = changes;
+    }
+
+    @Override
+    public void afterCommit(EventEnvelope event) {
+        if (ADDED.equals(event.type()) || ROLE_CHANGED.equals(event.type())) {
+            changes.changed(projectOf(event));
+        }
     }
 
     @Override

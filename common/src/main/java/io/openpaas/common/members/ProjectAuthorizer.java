@@ -6,7 +6,6 @@ import io.openpaas.common.security.DeniedRequests;
 import io.openpaas.common.security.ProjectRoles;
 import io.openpaas.common.security.Roles;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -16,24 +15,23 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * Decides, from the local membership projection, what a caller may do in a project (DESIGN
- * §5): a project the caller is not a member of answers 404 like a missing one, so ids do not
+ * Decides, from the local membership projection, what a caller may do in a project (docs/contracts.md): a project the caller is not a member of answers 404 like a missing one, so ids do not
  * leak; a visible project with too weak a role answers 403. The effective role is the member's
  * role lowered to the API token's ceiling.
  */
 @ApplicationScoped
 public class ProjectAuthorizer {
 
-    private static final long POLL_MILLIS = 100;
-
     private final Pool pool;
-    private final Vertx vertx;
     private final MembersConfig config;
+    private final MembershipChanges changes;
+    private final io.micrometer.core.instrument.Counter lookups;
 
-    public ProjectAuthorizer(Pool pool, Vertx vertx, MembersConfig config) {
+    public ProjectAuthorizer(Pool pool, MembersConfig config, MembershipChanges changes, io.micrometer.core.instrument.MeterRegistry registry) {
         this.pool = pool;
-        this.vertx = vertx;
         this.config = config;
+        this.changes = changes;
+        this.lookups = registry.counter("openpaas.members.projection_lookups");
     }
 
     /** Answers the caller's effective role in the project, or fails with 404 / 403. */
@@ -80,17 +78,24 @@ public class ProjectAuthorizer {
                 });
     }
 
+    /**
+     * The caller's role from the projection. When it has none, the projection may not have
+     * caught up with a membership made a moment ago: the request waits (without querying) until
+     * the projector commits a change of this project, then looks again, until the deadline. A
+     * non-member thus costs one query, plus one per change of that project while it waits.
+     */
     private Uni<String> roleOf(UUID projectId, String userId, long deadline) {
+        lookups.increment();
         return pool.preparedQuery("select role from member_projection where project_id = $1 and user_id = $2")
                 .execute(Tuple.of(projectId, userId))
                 .chain(rows -> {
                     String role = rows.size() == 0 ? null : rows.iterator().next().getString(0);
-                    if (role != null || System.nanoTime() > deadline) {
+                    long left = deadline - System.nanoTime();
+                    if (role != null || left <= 0 || !config.projectionEnabled()) {
                         return Uni.createFrom().item(role);
                     }
-                    // the projection may not have caught up with a membership made a moment ago
-                    return Uni.createFrom().<Void>emitter(e -> vertx.setTimer(POLL_MILLIS, id -> e.complete(null)))
-                            .chain(() -> roleOf(projectId, userId, deadline));
+                    return changes.next(projectId, java.time.Duration.ofNanos(left))
+                            .chain(changed -> changed ? roleOf(projectId, userId, deadline) : Uni.createFrom().item((String) null));
                 });
     }
 }

@@ -19,7 +19,7 @@ import java.util.UUID;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * Records an event in the current transaction (DESIGN §2). The row becomes visible to the
+ * Records an event in the current transaction (docs/contracts.md). The row becomes visible to the
  * relay only when the caller's transaction commits, so a rolled-back change publishes nothing
  * and a committed one is never lost.
  */

@@ -23,7 +23,7 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 
 /**
  * Publishes {@code paas.security.<pid or _>.denied} for every request this service answered
- * 401, 403 or 429, and for every 404 that hid a project from a non-member (DESIGN §5). The
+ * 401, 403 or 429, and for every 404 that hid a project from a non-member (docs/contracts.md). The
  * event goes through the outbox, in its own transaction since a denied request changes nothing
  * else. It names the caller (the token's subject) but never carries the token itself, the
  * query string or the body.

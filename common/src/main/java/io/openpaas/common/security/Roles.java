@@ -1,6 +1,6 @@
 package io.openpaas.common.security;
 
-/** Role names of DESIGN §5: one platform role and three project roles. */
+/** Role names of docs/contracts.md: one platform role and three project roles. */
 public final class Roles {
 
     /** Platform administrator; carried in the JWT's {@code groups}. */

@@ -69,6 +69,14 @@ public final class Sql {
         }
     }
 
+    /** A count query run as {@code role}: proves what the role may read. */
+    public static long countAs(String role, String sql) throws SQLException {
+        try (Connection c = DriverManager.getConnection(URL, role, role); var st = c.createStatement(); var rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
     /** One text value of a query. */
     public static String text(String sql, Object... params) {
         try (Connection c = DriverManager.getConnection(URL, "postgres", ""); PreparedStatement ps = c.prepareStatement(sql)) {

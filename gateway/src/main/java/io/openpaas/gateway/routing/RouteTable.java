@@ -7,7 +7,7 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * Which service owns a path (DESIGN §4). Ordered: the first matching rule wins, so the
+ * Which service owns a path (docs/contracts.md). Ordered: the first matching rule wins, so the
  * sub-resources of projects and services that other services own come before the general
  * rules of project-service.
  */

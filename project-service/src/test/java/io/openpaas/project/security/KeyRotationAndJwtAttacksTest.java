@@ -3,6 +3,7 @@ package io.openpaas.project.security;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.openpaas.common.security.Roles;
 import io.openpaas.project.Accounts;
@@ -40,23 +41,34 @@ class KeyRotationAndJwtAttacksTest {
         String oldKid = kid(before);
         me(before, 200);
 
+        List<String> published = given().get("/.well-known/jwks.json").then().extract().path("keys.kid");
+        assertEquals(oldKid, published.get(0));
+        String nextKid = published.get(1); // published before it signs anything
+
         var rotated = given().auth().oauth2(before).post("/api/v1/auth/keys/rotate").then().statusCode(200)
                 .body("previous_key_id", equalTo(oldKid)).extract();
         String newKid = rotated.path("key_id");
-        assertEquals(List.of(newKid, oldKid), given().get("/.well-known/jwks.json").then().extract().path("keys.kid"));
+        assertEquals(nextKid, newKid, "the pre-published next key signs after the rotation");
+        List<String> afterRotation = given().get("/.well-known/jwks.json").then().extract().path("keys.kid");
+        assertEquals(3, afterRotation.size(), "current, next and previous: " + afterRotation);
+        assertEquals(newKid, afterRotation.get(0));
+        assertEquals(oldKid, afterRotation.get(2));
+        assertTrue(!afterRotation.get(1).equals(newKid) && !afterRotation.get(1).equals(oldKid), "a new next key");
 
         String after = Accounts.adminJwt();
         assertEquals(newKid, kid(after));
-        me(after, 200);
+        me(after, 200); // no JWKS refetch needed: the verifier knew this key before it signed
         me(before, 200); // signed by the previous key: still valid until it expires
 
-        // jose4j ignores a JWKS refresh asked for within 300 ms of the previous one; rotations are far apart in life
-        Thread.sleep(500);
-        given().auth().oauth2(after).post("/api/v1/auth/keys/rotate").then().statusCode(200);
-        String third = Accounts.adminJwt();
-        me(third, 200);
-        me(after, 200);
-        me(before, 401); // two rotations later its key is no longer published
+        // once the longest token the previous key can have signed has expired, it is retired
+        Path previousFile = stateDir().resolve("keys/jwt-signing.previous.pub.pem");
+        Files.setLastModifiedTime(previousFile, java.nio.file.attribute.FileTime.from(Instant.now().minus(Duration.ofMinutes(17))));
+        List<String> retired = given().get("/.well-known/jwks.json").then().extract().path("keys.kid");
+        assertEquals(List.of(newKid, afterRotation.get(1)), retired);
+        Files.setLastModifiedTime(previousFile, java.nio.file.attribute.FileTime.from(Instant.now()));
+        for (String name : List.of("keys/jwt-signing.pem", "keys/jwt-signing.next.pem", "keys/jwt-signing.previous.pub.pem")) {
+            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(stateDir().resolve(name))), name);
+        }
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(keyFile)));
     }
 
@@ -79,6 +91,7 @@ class KeyRotationAndJwtAttacksTest {
         attacks.put("wrong audience", claims(sub).audience("another-api").jws().keyId(kid).sign(key));
         attacks.put("tampered payload", io.openpaas.common.testing.TestTokens.tampered(victim.jwt()));
         attacks.put("unknown kid", claims(sub).jws().keyId("not-a-published-key").sign(key));
+        attacks.put("lives longer than an access token", claims(sub).expiresIn(Duration.ofHours(2)).jws().keyId(kid).sign(key));
         attacks.put("another key", claims(sub).jws().keyId(kid).sign(io.openpaas.common.testing.TestTokens.OTHER_PRIVATE_KEY));
         given().auth().oauth2(admin).delete("/api/v1/users/" + victim.id()).then().statusCode(204);
         attacks.put("token of a deleted user", victim.jwt());

@@ -25,7 +25,7 @@ public interface JwtConfig {
     /** Where services find the public key(s) to verify tokens (a JWKS URL or a PEM). */
     String publicKeyLocation();
 
-    /** Lifetime of an access token; DESIGN §4 says 15 minutes. */
+    /** Lifetime of an access token; docs/contracts.md says 15 minutes. */
     @WithDefault("PT15M")
     Duration lifetime();
 }

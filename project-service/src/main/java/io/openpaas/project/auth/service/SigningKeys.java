@@ -21,40 +21,55 @@ import java.security.interfaces.RSAPublicKey;
 import java.security.spec.RSAPublicKeySpec;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * The RS256 signing key, and the previous one whose tokens are still accepted until they
- * expire. Keys come from configuration, or from key files made on first start (mode 0600) that
- * {@link #rotate()} replaces: the current key becomes the previous one and a new key signs from
- * then on. The JWKS publishes both, so verifiers accept old and new tokens during the change.
+ * The RS256 signing key, the previous one whose tokens are still accepted until they expire,
+ * and (in key-file mode) the next one. Keys come from configuration, or from key files made on
+ * first start (mode 0600) that {@link #rotate()} moves along: the next key signs from then on,
+ * the current one becomes the previous one, and a new next key is made.
+ *
+ * <p>The JWKS publishes the next key before it signs anything, so a verifier that fetched the
+ * JWKS since the last rotation already knows the key of the next one and never refuses a fresh
+ * token while its cache is behind. The previous key is published only until the longest token
+ * it can have signed has expired (lifetime plus clock skew), then retired.
  */
 @Startup
 @ApplicationScoped
 public class SigningKeys {
 
     /** The key that signs now and the public keys still published. */
-    private record KeySet(PrivateKey signing, String keyId, RSAPublicKey current, Optional<RSAPublicKey> previous) {
+    private record KeySet(PrivateKey signing, String keyId, RSAPublicKey current, Optional<RSAPublicKey> previous,
+            Optional<RSAPublicKey> next) {
     }
+
+    /** How long past a token's lifetime a clock may be behind; verifiers allow the same skew. */
+    private static final Duration CLOCK_SKEW = Duration.ofSeconds(60);
 
     private final Path currentFile;
     private final Path previousFile;
+    private final Path nextFile;
     private final boolean configured;
+    private final Duration previousKeyKept;
     private volatile KeySet keys;
 
     public SigningKeys(JwtConfig config, @ConfigProperty(name = "openpaas.state-dir") String stateDir) throws Exception {
         Path dir = Path.of(stateDir, "keys");
         this.currentFile = dir.resolve("jwt-signing.pem");
         this.previousFile = dir.resolve("jwt-signing.previous.pub.pem");
+        this.nextFile = dir.resolve("jwt-signing.next.pem");
         this.configured = config.privateKeyLocation().isPresent();
+        this.previousKeyKept = config.lifetime().plus(CLOCK_SKEW);
         PrivateKey signing = configured ? readPrivate(config.privateKeyLocation().get()) : loadOrCreate(currentFile);
         Optional<RSAPublicKey> previous = configured
                 ? config.previousPublicKeyLocation().map(SigningKeys::readPublic)
                 : Files.exists(previousFile) ? Optional.of((RSAPublicKey) KeyUtils.decodePublicKey(Files.readString(previousFile))) : Optional.empty();
-        this.keys = keySet(signing, previous);
+        Optional<RSAPublicKey> next = configured ? Optional.empty() : Optional.of(publicOf(loadOrCreate(nextFile)));
+        this.keys = keySet(signing, previous, next);
     }
 
     public PrivateKey privateKey() {
@@ -65,13 +80,23 @@ public class SigningKeys {
         return keys.keyId();
     }
 
-    /** The JWK Set published at {@code /.well-known/jwks.json}: current key first. */
+    /** The JWK Set published at {@code /.well-known/jwks.json}: current key first, then the next, then the previous while it lives. */
     public Map<String, Object> jwks() {
         KeySet set = keys;
         List<Map<String, Object>> jwks = new ArrayList<>();
         jwks.add(jwk(set.current()));
-        set.previous().ifPresent(p -> jwks.add(jwk(p)));
+        set.next().ifPresent(n -> jwks.add(jwk(n)));
+        set.previous().filter(p -> configured || previousStillValid()).ifPresent(p -> jwks.add(jwk(p)));
         return Map.of("keys", jwks);
+    }
+
+    /** The previous key file's time is the rotation's: its tokens all expired once the lifetime (and skew) has passed. */
+    private boolean previousStillValid() {
+        try {
+            return Files.getLastModifiedTime(previousFile).toInstant().plus(previousKeyKept).isAfter(java.time.Instant.now());
+        } catch (java.io.IOException e) {
+            return false;
+        }
     }
 
     /**
@@ -84,21 +109,27 @@ public class SigningKeys {
                     + "rotate it there, with the old public key as OPENPAAS_AUTH_JWT_PREVIOUS_PUBLIC_KEY_LOCATION");
         }
         KeySet old = keys;
-        KeyPair pair = KeyUtils.generateKeyPair(2048);
-        // the previous public key is written before the new private key replaces the current one,
-        // so a crash in between never leaves the old tokens without a published key
+        PrivateKey promoted = KeyUtils.decodePrivateKey(Files.readString(nextFile));
+        KeyPair after = KeyUtils.generateKeyPair(2048);
+        // the previous public key is written before the next key replaces the current one, so a
+        // crash in between never leaves the old tokens without a published key; a crash before the
+        // new next key is written promotes the same next key again on the following rotation
         writeAtomically(previousFile, pem("PUBLIC KEY", old.current().getEncoded()));
-        writeAtomically(currentFile, pem("PRIVATE KEY", pair.getPrivate().getEncoded()));
-        keys = keySet(pair.getPrivate(), Optional.of(old.current()));
+        writeAtomically(currentFile, pem("PRIVATE KEY", promoted.getEncoded()));
+        writeAtomically(nextFile, pem("PRIVATE KEY", after.getPrivate().getEncoded()));
+        keys = keySet(promoted, Optional.of(old.current()), Optional.of((RSAPublicKey) after.getPublic()));
         Log.infof("rotated the token signing key: %s replaces %s", keys.keyId(), old.keyId());
         return Map.of("key_id", keys.keyId(), "previous_key_id", old.keyId());
     }
 
-    private static KeySet keySet(PrivateKey signing, Optional<RSAPublicKey> previous) throws Exception {
-        RSAPrivateCrtKey crt = (RSAPrivateCrtKey) signing;
-        RSAPublicKey current = (RSAPublicKey) KeyFactory.getInstance("RSA")
-                .generatePublic(new RSAPublicKeySpec(crt.getModulus(), crt.getPublicExponent()));
-        return new KeySet(signing, thumbprint(current), current, previous);
+    private static KeySet keySet(PrivateKey signing, Optional<RSAPublicKey> previous, Optional<RSAPublicKey> next) throws Exception {
+        RSAPublicKey current = publicOf(signing);
+        return new KeySet(signing, thumbprint(current), current, previous, next);
+    }
+
+    private static RSAPublicKey publicOf(PrivateKey key) throws Exception {
+        RSAPrivateCrtKey crt = (RSAPrivateCrtKey) key;
+        return (RSAPublicKey) KeyFactory.getInstance("RSA").generatePublic(new RSAPublicKeySpec(crt.getModulus(), crt.getPublicExponent()));
     }
 
     private static Map<String, Object> jwk(RSAPublicKey key) {

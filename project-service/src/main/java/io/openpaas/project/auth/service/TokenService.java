@@ -16,7 +16,7 @@ import java.time.Instant;
 import java.util.Set;
 import java.util.UUID;
 
-/** Exchanges an API token for a short-lived RS256 access token (DESIGN §5). */
+/** Exchanges an API token for a short-lived RS256 access token (docs/contracts.md). */
 @ApplicationScoped
 public class TokenService {
 

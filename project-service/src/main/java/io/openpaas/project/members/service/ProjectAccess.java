@@ -12,7 +12,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.UUID;
 
 /**
- * Decides what a caller may do in a project (DESIGN §5), from project-service's own
+ * Decides what a caller may do in a project (docs/contracts.md), from project-service's own
  * memberships. A project the caller cannot see answers 404 exactly as a missing one, so ids do
  * not leak; a visible project with too weak a role answers 403. The role acted with is the
  * membership's, lowered to the API token's ceiling.

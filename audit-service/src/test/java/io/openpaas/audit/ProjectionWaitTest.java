@@ -1,0 +1,72 @@
+package io.openpaas.audit;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.openpaas.common.testing.Await;
+import io.openpaas.common.testing.StreamProbe;
+import io.openpaas.common.testing.TestTokens;
+import io.quarkus.test.junit.QuarkusTest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A request for a project the caller is not known in waits for the membership projection
+ * without polling it: one lookup, then one more per change of that project, and it is answered
+ * as soon as the membership arrives.
+ */
+@QuarkusTest
+class ProjectionWaitTest {
+
+    static double lookups() {
+        String text = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        var m = java.util.regex.Pattern.compile("^openpaas_members_projection_lookups_total(\\{[^}]*})? ([0-9.eE+-]+)$",
+                java.util.regex.Pattern.MULTILINE).matcher(text);
+        return m.find() ? Double.parseDouble(m.group(2)) : 0;
+    }
+
+    static void member(StreamProbe nats, String project, String user, String role) {
+        String id = UUID.randomUUID().toString();
+        String body = "{\"specversion\":\"1.0\",\"id\":\"" + id + "\",\"source\":\"/project-service\",\"type\":\"paas.member.added\""
+                + ",\"subject\":\"" + user + "\",\"time\":\"" + Instant.now() + "\",\"datacontenttype\":\"application/json\",\"projectid\":\""
+                + project + "\",\"actor\":\"tester\",\"correlationid\":\"c\",\"data\":{\"project_id\":\"" + project + "\",\"user_id\":\""
+                + user + "\",\"role\":\"" + role + "\"}}";
+        nats.publish("PAAS_MEMBER", "paas.member." + project + ".added", body, id);
+    }
+
+    @Test
+    void aNonMemberCostsOneLookupNotAPoll() {
+        try (StreamProbe nats = new StreamProbe()) {
+            String project = UUID.randomUUID().toString();
+            String owner = UUID.randomUUID().toString();
+            member(nats, project, owner, "owner");
+            Await.until("owner projected", Duration.ofSeconds(15), () -> given().auth().oauth2(TestTokens.user(owner))
+                    .queryParam("project", project).get("/api/v1/audit").statusCode() == 200);
+
+            double before = lookups();
+            long started = System.nanoTime();
+            given().auth().oauth2(TestTokens.user(UUID.randomUUID().toString())).queryParam("project", project).get("/api/v1/audit")
+                    .then().statusCode(404);
+            long waitedMillis = (System.nanoTime() - started) / 1_000_000;
+            assertEquals(1, lookups() - before, "lookups for one non-member request that waited " + waitedMillis + " ms");
+        }
+    }
+
+    @Test
+    void aMembershipArrivingDuringTheWaitAnswersTheRequest() throws Exception {
+        try (StreamProbe nats = new StreamProbe()) {
+            String project = UUID.randomUUID().toString();
+            String user = UUID.randomUUID().toString();
+            CompletableFuture<Integer> status = CompletableFuture.supplyAsync(() -> given().auth().oauth2(TestTokens.user(user))
+                    .queryParam("project", project).get("/api/v1/audit").statusCode());
+            Await.until("the request is waiting", Duration.ofSeconds(5), () -> lookups() > 0);
+            member(nats, project, user, "owner");
+            assertEquals(200, status.get());
+            assertTrue(status.isDone());
+        }
+    }
+}
