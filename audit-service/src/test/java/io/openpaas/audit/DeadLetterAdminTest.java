@@ -38,7 +38,7 @@ class DeadLetterAdminTest {
             String after = UUID.randomUUID().toString();
             long parked = nats.count("PAAS_DEADLETTER", "deadletter." + CONSUMER);
             nats.publish("PAAS_PROJECT", "paas.project." + project + ".updated", AuditRecorderTest.event(before, project, "paas.project.updated"), before);
-            // a valid event, but its time is past PostgreSQL's last timestamp: the insert fails every time
+            // a valid event, but its time is past what a record can hold: applying it fails every time
             nats.publish("PAAS_PROJECT", "paas.project." + project + ".updated",
                     AuditRecorderTest.event(poison, project, "paas.project.updated").replace("2026-11-26T21:00:00Z", "+300000-01-01T00:00:00Z"), poison);
             nats.publish("PAAS_PROJECT", "paas.project." + project + ".updated", AuditRecorderTest.event(after, project, "paas.project.updated"), after);
@@ -51,7 +51,9 @@ class DeadLetterAdminTest {
 
             Map<String, Object> letter = find(poison);
             String reason = (String) letter.get("reason");
-            org.junit.jupiter.api.Assertions.assertTrue(reason.contains("22008") || reason.contains("out of range"), reason);
+            // it decoded: the handler refused it (the time does not fit the record), and the reason says so
+            org.junit.jupiter.api.Assertions.assertTrue(!reason.startsWith("malformed") && (reason.contains("overflow")
+                    || reason.contains("22008") || reason.contains("out of range")), reason);
             assertEquals("paas.project." + project + ".updated", letter.get("original_subject"));
             assertEquals(CONSUMER, letter.get("consumer"));
 
