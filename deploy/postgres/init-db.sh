@@ -15,52 +15,86 @@ psql -q -v ON_ERROR_STOP=1 -d "$DB" <<SQL
 revoke all on database "$DB" from public;
 revoke create on schema public from public;
 SQL
-for schema in $SCHEMAS; do
-  role="openpaas_$schema"
-  # local default password = role name; production sets OPENPAAS_DATABASE_PASSWORD per service
-  password_var="OPENPAAS_DB_PASSWORD_${schema^^}"
-  password="${!password_var:-$role}"
+# ensure_role <role>: a login role whose password is OPENPAAS_DB_PASSWORD_<ROLE without openpaas_>,
+# or the role's name (the local default); an existing role's password is set again only when given.
+ensure_role() {
+  local role="$1" var="OPENPAAS_DB_PASSWORD_$(echo "${1#openpaas_}" | tr 'a-z' 'A-Z')"
+  local password="${!var:-$role}"
   psql -q -v ON_ERROR_STOP=1 -d "$DB" <<SQL
 do \$\$ begin
   if not exists (select 1 from pg_roles where rolname = '$role') then
     create role $role login password '$password';
+  elsif '${!var:-}' <> '' then
+    alter role $role password '${!var:-}';
   end if;
 end \$\$;
 grant connect on database "$DB" to $role;
+SQL
+}
+
+for schema in $SCHEMAS; do
+  role="openpaas_$schema"
+  ensure_role "$role"
+  if [ "$schema" = audit ]; then continue; fi
+  psql -q -v ON_ERROR_STOP=1 -d "$DB" <<SQL
 create schema if not exists $schema authorization $role;
 alter role $role in database "$DB" set search_path = $schema;
 SQL
 done
-# Audit retention: audit-service's role may only insert and read its records (its migration revokes
-# the rest and adds a refusing trigger). Archiving old records goes through this one function,
-# owned by the superuser, which removes only records behind a checkpoint and older than the
-# minimum age in retention_policy (superuser-owned too: the service cannot shorten it).
+
+# The audit schema and everything in it belong to openpaas_audit_owner, a role audit-service does
+# not hold at run time: only its migrations run as that owner (see docs/architecture.md, "Who owns
+# the audit trail"). The service's role openpaas_audit gets what appending and reading need, from
+# those migrations. An installation where the service's role still owns the schema is moved over.
+ensure_role openpaas_audit_owner
+psql -q -v ON_ERROR_STOP=1 -d "$DB" <<SQL
+do \$\$ begin
+  if exists (select 1 from pg_namespace n join pg_roles r on r.oid = n.nspowner
+             where n.nspname = 'audit' and r.rolname = 'openpaas_audit') then
+    reassign owned by openpaas_audit to openpaas_audit_owner;
+  end if;
+end \$\$;
+create schema if not exists audit authorization openpaas_audit_owner;
+revoke create on schema audit from openpaas_audit;
+grant usage on schema audit to openpaas_audit;
+alter role openpaas_audit in database "$DB" set search_path = audit;
+alter role openpaas_audit_owner in database "$DB" set search_path = audit;
+SQL
+# Audit retention: audit-service's role may only insert and read its records. Archiving old records
+# goes through this one function, owned by the audit owner (not by a superuser), which removes only
+# records behind a checkpoint and older than the minimum age in retention_policy (superuser-owned:
+# neither the service nor the owner can shorten it). Every name in it is schema-qualified and its
+# search_path holds only pg_catalog, so no object the service can create is ever resolved by it.
 # They live in their own schema, audit_admin, so that the service's schema holds only what its
 # migrations made.
 psql -q -v ON_ERROR_STOP=1 -d "$DB" <<'SQL'
 create schema if not exists audit_admin;
-grant usage on schema audit_admin to openpaas_audit;
+revoke create on schema audit_admin from public;
+grant usage on schema audit_admin to openpaas_audit, openpaas_audit_owner;
 create table if not exists audit_admin.retention_policy (id smallint primary key check (id = 1), min_age interval not null);
 insert into audit_admin.retention_policy values (1, interval '1 day') on conflict do nothing;
-grant select on audit_admin.retention_policy to openpaas_audit;
+grant select on audit_admin.retention_policy to openpaas_audit, openpaas_audit_owner;
 create or replace function audit_admin.archive_through(through bigint) returns bigint
-language plpgsql security definer set search_path = audit, audit_admin, pg_temp as $$
+language plpgsql security definer set search_path = pg_catalog, pg_temp as $$
 declare
     removed bigint;
 begin
-    if not exists (select 1 from audit_checkpoints c join audit_records r on r.seq = c.seq and r.hash = c.hash where c.seq = through) then
+    if not exists (select 1 from audit.audit_checkpoints c join audit.audit_records r on r.seq = c.seq and r.hash = c.hash
+                   where c.seq = through) then
         raise exception 'no checkpoint at seq % matches the record there', through;
     end if;
-    if exists (select 1 from audit_records where seq <= through
-               and recorded_at > now() - (select min_age from retention_policy where id = 1)) then
+    if exists (select 1 from audit.audit_records where seq <= through
+               and recorded_at > pg_catalog.now() - (select min_age from audit_admin.retention_policy where id = 1)) then
         raise exception 'records up to seq % are younger than the retention policy allows to archive', through;
     end if;
-    perform set_config('openpaas.audit.archiving', 'on', true);
-    delete from audit_records where seq <= through;
+    perform pg_catalog.set_config('openpaas.audit.archiving', 'on', true);
+    delete from audit.audit_records where seq <= through;
     get diagnostics removed = row_count;
+    perform pg_catalog.set_config('openpaas.audit.archiving', 'off', true);
     return removed;
 end
 $$;
+alter function audit_admin.archive_through(bigint) owner to openpaas_audit_owner;
 revoke all on function audit_admin.archive_through(bigint) from public;
 grant execute on function audit_admin.archive_through(bigint) to openpaas_audit;
 SQL

@@ -60,7 +60,10 @@ class DeadLetterAdminTest {
             long seq = ((Number) letter.get("seq")).longValue();
             given().auth().oauth2(TestTokens.admin()).post(API + "/" + seq + "/replay").then().statusCode(409)
                     .contentType("application/problem+json").body("detail", containsString("stays parked"));
-            given().auth().oauth2(TestTokens.admin()).delete(API + "/" + seq).then().statusCode(204);
+            String admin = UUID.randomUUID().toString();
+            given().auth().oauth2(TestTokens.forUser(admin, true)).delete(API + "/" + seq).then().statusCode(204);
+            assertEquals(1, Sql.count("select count(*) from audit.outbox_events where subject = 'paas.security._.dead_letter_discarded' "
+                    + "and payload like ? and payload like ?", "%\"actor\":\"" + admin + "\"%", "%\"event_id\":\"" + poison + "\"%"));
             given().auth().oauth2(TestTokens.admin()).post(API + "/" + seq + "/replay").then().statusCode(404);
             assertEquals(parked, nats.count("PAAS_DEADLETTER", "deadletter." + CONSUMER));
         }
@@ -79,9 +82,13 @@ class DeadLetterAdminTest {
             long seq = ((Number) find(id).get("seq")).longValue();
 
             given().auth().oauth2(TestTokens.user(UUID.randomUUID().toString())).post(API + "/" + seq + "/replay").then().statusCode(403);
-            given().auth().oauth2(TestTokens.admin()).post(API + "/" + seq + "/replay").then().statusCode(200)
+            String admin = UUID.randomUUID().toString();
+            given().auth().oauth2(TestTokens.forUser(admin, true)).post(API + "/" + seq + "/replay").then().statusCode(200)
                     .body("event_id", equalTo(id), "applied", equalTo(true));
             assertEquals(1, Sql.count("select count(*) from audit.audit_records where event_id = ?", id));
+            // the admin's act is an event of its own, with the admin as actor, committed with the replay
+            assertEquals(1, Sql.count("select count(*) from audit.outbox_events where subject = 'paas.security._.dead_letter_replayed' "
+                    + "and payload like ? and payload like ?", "%\"actor\":\"" + admin + "\"%", "%\"event_id\":\"" + id + "\"%"));
             given().auth().oauth2(TestTokens.admin()).post(API + "/" + seq + "/replay").then().statusCode(404);
             org.junit.jupiter.api.Assertions.assertNull(findOrNull(id), "removed from the dead letters");
         }

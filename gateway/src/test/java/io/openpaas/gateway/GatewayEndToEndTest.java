@@ -162,7 +162,7 @@ class GatewayEndToEndTest {
         // each event these requests caused, as the services' outboxes recorded it
         java.util.Map<String, String> events = new java.util.HashMap<>();
         for (String id : ids) {
-            try (var c = java.sql.DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/openpaas_test", "postgres", "");
+            try (var c = java.sql.DriverManager.getConnection(io.openpaas.common.testing.Sql.url(), "postgres", "");
                     var ps = c.prepareStatement("select id::text, subject from projects.outbox_events where payload like ?")) {
                 ps.setString(1, "%\"correlationid\":\"" + id + "\"%");
                 try (var rs = ps.executeQuery()) {

@@ -10,7 +10,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
 import java.nio.file.Path;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
@@ -24,7 +29,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
 import java.util.Optional;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Retention: moves the records older than {@code openpaas.audit.retention} into an NDJSON file
@@ -41,17 +45,19 @@ public class AuditArchiver {
     public record Checkpoint(long seq, String hash, long records, String archive, String archiveSha256, String checkpointHash) {
     }
 
+    /** Advisory lock key serializing archive runs across replicas ("audit-ar" in ASCII). */
+    private static final long ARCHIVE_LOCK = 0x61756469742d6172L;
+
     private final AgroalDataSource dataSource;
     private final AuditConfig config;
     private final ObjectMapper mapper;
     private final Path archiveDir;
 
-    public AuditArchiver(AgroalDataSource dataSource, AuditConfig config, ObjectMapper mapper,
-            @ConfigProperty(name = "openpaas.state-dir") String stateDir) {
+    public AuditArchiver(AgroalDataSource dataSource, AuditConfig config, ObjectMapper mapper, ArchiveFiles archives) {
         this.dataSource = dataSource;
         this.config = config;
         this.mapper = mapper;
-        this.archiveDir = Path.of(config.archiveDir().orElse(Path.of(stateDir, "audit-archive").toString()));
+        this.archiveDir = archives.dir();
     }
 
     @Scheduled(every = "1h", delayed = "5m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
@@ -77,6 +83,9 @@ public class AuditArchiver {
                 return made;
             } catch (SQLException | IOException | RuntimeException e) {
                 c.rollback();
+                if (e instanceof SQLException sql && "23505".equals(sql.getSQLState())) {
+                    throw ProblemException.conflict("another archive run made a checkpoint at the same time; try again");
+                }
                 throw e;
             }
         } catch (SQLException e) {
@@ -91,6 +100,12 @@ public class AuditArchiver {
     }
 
     private Optional<Checkpoint> archive(Connection c, Instant olderThan) throws SQLException, IOException {
+        // replicas archive one after the other: the lock is the database's, held until commit, and the
+        // unique index on checkpoints.previous refuses a second checkpoint after the same one anyway
+        try (PreparedStatement ps = c.prepareStatement("select pg_advisory_xact_lock(?)")) {
+            ps.setLong(1, ARCHIVE_LOCK);
+            ps.executeQuery().close();
+        }
         long cutoff;
         try (PreparedStatement ps = c.prepareStatement("select max(seq) from audit_records where recorded_at < ?")) {
             ps.setTimestamp(1, Timestamp.from(olderThan));
@@ -114,9 +129,12 @@ public class AuditArchiver {
         if (cutoff <= after) {
             return Optional.empty();
         }
-        Files.createDirectories(archiveDir);
+        if (!Files.isDirectory(archiveDir)) {
+            Files.createDirectories(archiveDir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        }
         String name = "audit-" + (after + 1) + "-" + cutoff + ".ndjson";
         Path file = archiveDir.resolve(name);
+        Files.deleteIfExists(file); // left by a run that failed before its checkpoint committed
         MessageDigest sha = sha256();
         long records = 0;
         String lastHash = null;
@@ -125,8 +143,10 @@ public class AuditArchiver {
             ps.setLong(2, cutoff);
             ps.setFetchSize(1000);
             try (ResultSet rs = ps.executeQuery();
+                    FileChannel channel = FileChannel.open(file, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
                     BufferedWriter out = new BufferedWriter(new java.io.OutputStreamWriter(
-                            new DigestOutputStream(Files.newOutputStream(file), sha), StandardCharsets.UTF_8))) {
+                            new DigestOutputStream(Channels.newOutputStream(channel), sha), StandardCharsets.UTF_8))) {
                 while (rs.next()) {
                     ObjectNode line = mapper.createObjectNode();
                     for (String column : new String[] {"seq", "event_id", "type", "source", "resource", "project_id", "actor",
@@ -140,7 +160,13 @@ public class AuditArchiver {
                     lastHash = rs.getString("hash");
                     records++;
                 }
+                // on disk before the checkpoint that lets the rows go is committed
+                out.flush();
+                channel.force(true);
             }
+        }
+        try (FileChannel dir = FileChannel.open(archiveDir, StandardOpenOption.READ)) {
+            dir.force(true); // the file's name too
         }
         String fileSha = HexFormat.of().formatHex(sha.digest());
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);

@@ -19,21 +19,27 @@ public class AuditVerifier {
     private static final int PAGE = 2000;
 
     private final Pool pool;
+    private final ArchiveFiles archives;
 
-    public AuditVerifier(Pool pool) {
+    public AuditVerifier(Pool pool, ArchiveFiles archives) {
         this.pool = pool;
+        this.archives = archives;
     }
 
     /**
-     * The whole trail that is still stored: the checkpoints left by archiving are checked
-     * first (each one's hash, and its link to the one before), then the records after the newest.
+     * The whole trail: the checkpoints left by archiving are checked first (each one's hash,
+     * its link to the one before, and its archive file, which must hold exactly the records it
+     * let go), then the records stored after the newest.
      */
     public Uni<VerifyReport> verifyStored() {
         return pool.query("select seq, hash, records, archive, archive_sha256, previous, checkpoint_hash, created_at "
-                + "from audit_checkpoints order by seq").execute().chain(rows -> {
+                + "from audit_checkpoints order by seq").execute()
+                .emitOn(io.smallrye.mutiny.infrastructure.Infrastructure.getDefaultWorkerPool()) // reads archive files
+                .chain(rows -> {
                     String previous = AuditChain.GENESIS;
                     long seq = 0;
                     String hash = null;
+                    String recordBefore = AuditChain.GENESIS;
                     for (Row cp : rows) {
                         String expected = AuditChain.checkpointHash(cp.getLong("seq"), cp.getString("hash"), cp.getLong("records"),
                                 cp.getString("archive"), cp.getString("archive_sha256"), cp.getOffsetDateTime("created_at").toInstant(), previous);
@@ -41,6 +47,14 @@ public class AuditVerifier {
                             return Uni.createFrom().item(new VerifyReport(false, 0, seq, null, hash, new VerifyReport.BrokenLink(cp.getLong("seq"),
                                     null, "the checkpoint at this seq was changed, or one before it removed")));
                         }
+                        java.util.Optional<String> archive = archives.problemWith(cp.getString("archive"), cp.getString("archive_sha256"),
+                                cp.getLong("records"), recordBefore, cp.getLong("seq"), cp.getString("hash"));
+                        if (archive.isPresent()) {
+                            return Uni.createFrom().item(new VerifyReport(false, 0, seq, null, hash,
+                                    new VerifyReport.BrokenLink(cp.getLong("seq"), null, "records up to this checkpoint left the database "
+                                            + "without a matching archive: " + archive.get())));
+                        }
+                        recordBefore = cp.getString("hash");
                         previous = cp.getString("checkpoint_hash");
                         seq = cp.getLong("seq");
                         hash = cp.getString("hash");

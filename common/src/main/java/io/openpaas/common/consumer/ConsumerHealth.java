@@ -20,9 +20,15 @@ public class ConsumerHealth {
 
     private final AtomicReference<Outage> outage = new AtomicReference<>();
 
+    /** Records the failure by its kind only (exception classes): readiness is public, hosts and SQL are not. */
     public void infrastructureFailed(Throwable failure) {
-        String text = failure.toString();
-        outage.updateAndGet(o -> new Outage(o == null ? Instant.now() : o.since(), text.length() > 300 ? text.substring(0, 300) : text));
+        StringBuilder kinds = new StringBuilder();
+        java.util.Set<Throwable> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (Throwable t = failure; t != null && seen.add(t) && seen.size() <= 5; t = t.getCause()) {
+            kinds.append(kinds.isEmpty() ? "" : " < ").append(t.getClass().getSimpleName());
+        }
+        String text = kinds.toString();
+        outage.updateAndGet(o -> new Outage(o == null ? Instant.now() : o.since(), text));
     }
 
     public void applied() {

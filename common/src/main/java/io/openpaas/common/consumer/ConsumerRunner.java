@@ -35,19 +35,22 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * Attaches every {@link EventHandler} to its streams with durable pull consumers and applies
  * each message exactly once in effect ({@link EventApplier}), then acks it.
  *
- * <p>Failures are of two kinds. An infrastructure failure ({@link TransientFailures}, or any
- * failure while the database does not answer) is retried for as long as it lasts, with a
- * capped backoff, and makes the service report not ready ({@link ConsumerHealth}); it never
- * sends an event to the dead letters, so an outage loses nothing. A failure of the message
- * itself (malformed, or refused by the handler while the database answers) is retried
- * {@code openpaas.nats.max-deliver} times, then parked in {@link DeadLetters} with its reason,
- * so one poison event does not stall the others.
+ * <p>Failures are of two kinds. A failure while the database does not answer is the
+ * infrastructure's: it is retried for as long as it lasts, with a capped backoff, and makes the
+ * service report not ready ({@link ConsumerHealth}); it never sends an event to the dead
+ * letters, so an outage loses nothing. A failure while the database answers is the message's
+ * own (malformed, or refused by the handler): it is retried {@code openpaas.nats.max-deliver}
+ * times (ten times as many when it looks transient, see {@link TransientFailures}), then parked
+ * in {@link DeadLetters} with its reason, so one poison event does not stall the others.
  */
 @ApplicationScoped
 public class ConsumerRunner {
 
     /** Most events a batched handler applies in one transaction (13 parameters a row stay under PostgreSQL's 65,535). */
     private static final int BATCH = 1000;
+
+    /** How many more tries a failure that looks transient gets than any other, while the database answers. */
+    private static final int TRANSIENT_TRIES_FACTOR = 10;
 
     private final List<EventHandler> handlers;
     private final NatsClient nats;
@@ -145,7 +148,7 @@ public class ConsumerRunner {
                 .durable(durable)
                 .filterSubject(domain.allSubjects())
                 .ackPolicy(AckPolicy.Explicit)
-                .deliverPolicy(DeliverPolicy.All)
+                .deliverPolicy(config.deliverNew() ? DeliverPolicy.New : DeliverPolicy.All)
                 .ackWait(config.ackWait())
                 // unlimited: an outage may last longer than any count; we count a message's own failures ourselves
                 .maxDeliver(-1)
@@ -219,11 +222,6 @@ public class ConsumerRunner {
         }
         try {
             applier.applyBatch(handler, durable, events);
-            for (Message msg : usable) {
-                msg.ack();
-            }
-            health.applied();
-            registry.counter("openpaas.consumer.handled", "consumer", durable).increment(usable.size());
         } catch (Throwable t) {
             if (isInfrastructure(t)) {
                 waitForInfrastructure(durable, usable, t);
@@ -233,6 +231,12 @@ public class ConsumerRunner {
             for (Message msg : usable) {
                 onMessage(handler, durable, msg);
             }
+            return;
+        }
+        health.applied();
+        registry.counter("openpaas.consumer.handled", "consumer", durable).increment(usable.size());
+        for (Message msg : usable) {
+            msg.ack(); // a lost ack only means a redelivery the inbox skips
         }
     }
 
@@ -247,30 +251,49 @@ public class ConsumerRunner {
         String key = durable + ":" + msg.metaData().streamSequence();
         try {
             applier.apply(handler, durable, event);
-            msg.ackSync(config.requestTimeout());
-            ownFailures.remove(key);
-            health.applied();
-            registry.counter("openpaas.consumer.handled", "consumer", durable).increment();
         } catch (Throwable t) {
-            if (isInfrastructure(t)) {
-                waitForInfrastructure(durable, List.of(msg), t);
-                return;
-            }
-            int failures = ownFailures.merge(key, 1, Integer::sum);
-            if (failures >= config.maxDeliver()) {
-                if (deadLetters.park(durable, msg, t.toString())) {
-                    ownFailures.remove(key);
-                }
-            } else {
-                Log.warnf("consumer %s failed on %s (its failure %d of %d), will retry: %s", durable, event.id(), failures,
-                        config.maxDeliver(), t.toString());
-                msg.nakWithDelay(Duration.ofMillis(250L * failures * failures));
-            }
+            onFailure(durable, msg, event, key, t);
+            return;
+        }
+        // applied and committed: whatever happens now, the inbox makes a redelivery harmless
+        ownFailures.remove(key);
+        health.applied();
+        registry.counter("openpaas.consumer.handled", "consumer", durable).increment();
+        try {
+            msg.ackSync(config.requestTimeout());
+        } catch (Exception e) {
+            Log.warnf("consumer %s applied %s but its ack was lost (%s); the redelivery will be skipped", durable, event.id(), e.toString());
         }
     }
 
+    /**
+     * While the database does not answer, the failure is the infrastructure's: the message waits
+     * without limit. Otherwise it is the message's own: a failure that looks transient (a lost
+     * race, a timeout) is tried {@code TRANSIENT_TRIES_FACTOR} times as often as any other before
+     * it is parked, so a handler that always times out cannot stall the consumer for ever.
+     */
+    private void onFailure(String durable, Message msg, EventEnvelope event, String key, Throwable t) {
+        if (!applier.databaseAnswers()) {
+            waitForInfrastructure(durable, List.of(msg), t);
+            return;
+        }
+        boolean transientLooking = TransientFailures.isTransient(t);
+        int limit = transientLooking ? config.maxDeliver() * TRANSIENT_TRIES_FACTOR : config.maxDeliver();
+        int failures = ownFailures.merge(key, 1, Integer::sum);
+        if (failures >= limit) {
+            if (deadLetters.park(durable, msg, t.toString())) {
+                ownFailures.remove(key);
+            }
+            return;
+        }
+        Duration delay = transientLooking ? infrastructureBackoff.delay(failures) : Duration.ofMillis(250L * failures * failures);
+        Log.warnf("consumer %s failed on %s (its failure %d of %d), will retry in %d ms: %s", durable, event.id(), failures, limit,
+                delay.toMillis(), t.toString());
+        msg.nakWithDelay(delay);
+    }
+
     private boolean isInfrastructure(Throwable t) {
-        return TransientFailures.isTransient(t) || !applier.databaseAnswers();
+        return !applier.databaseAnswers();
     }
 
     /** Leaves the messages to JetStream for a later try, sooner at first and at most {@code retry-max-delay} apart. */

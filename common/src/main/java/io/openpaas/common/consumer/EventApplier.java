@@ -27,10 +27,20 @@ public class EventApplier {
 
     /** Applies one event unless {@code durable} has applied it before; answers whether it was new. */
     public boolean apply(EventHandler handler, String durable, EventEnvelope event) throws Throwable {
+        return apply(handler, durable, event, fresh -> Uni.createFrom().voidItem());
+    }
+
+    /**
+     * As {@link #apply(EventHandler, String, EventEnvelope)}, with {@code alsoInTransaction}
+     * (given whether the event was new) committed or rolled back with it.
+     */
+    public boolean apply(EventHandler handler, String durable, EventEnvelope event,
+            java.util.function.Function<Boolean, Uni<?>> alsoInTransaction) throws Throwable {
         Boolean fresh = VertxContextSupport.subscribeAndAwait(() -> Panache.withTransaction(() -> {
             CallerContext.bindConsumedCorrelation(event.correlationId());
             return inbox.claim(durable, event.id())
-                    .call(isNew -> isNew ? handler.handle(event) : Uni.createFrom().voidItem());
+                    .call(isNew -> isNew ? handler.handle(event) : Uni.createFrom().voidItem())
+                    .call(alsoInTransaction);
         }));
         relay.wake(); // the handler may have written outbox rows
         if (fresh) {
@@ -46,6 +56,12 @@ public class EventApplier {
                 // fresh ids, each once even if the batch holds the same event twice
                 .chain(fresh -> handler.handleBatch(events.stream().filter(e -> fresh.remove(e.id())).toList()))));
         events.forEach(handler::afterCommit);
+    }
+
+    /** Runs {@code work} in a transaction of its own from a blocking thread, and wakes the relay for its outbox rows. */
+    public <T> void inTransaction(java.util.function.Supplier<Uni<T>> work) throws Throwable {
+        VertxContextSupport.subscribeAndAwait(() -> Panache.withTransaction(work));
+        relay.wake();
     }
 
     /**

@@ -8,7 +8,9 @@ import io.openpaas.common.consumer.DeadLetters.DeadLetter;
 import io.openpaas.common.consumer.EventApplier;
 import io.openpaas.common.consumer.EventHandler;
 import io.openpaas.common.events.EventCodec;
+import io.openpaas.common.events.Domain;
 import io.openpaas.common.events.EventEnvelope;
+import io.openpaas.common.outbox.Outbox;
 import io.openpaas.common.problem.ProblemException;
 import io.openpaas.common.problem.ProblemType;
 import io.quarkus.logging.Log;
@@ -36,12 +38,14 @@ public class DeadLetterService {
     private final ConsumerRunner consumers;
     private final EventApplier applier;
     private final EventCodec codec;
+    private final Outbox outbox;
 
-    public DeadLetterService(DeadLetters deadLetters, ConsumerRunner consumers, EventApplier applier, EventCodec codec) {
+    public DeadLetterService(DeadLetters deadLetters, ConsumerRunner consumers, EventApplier applier, EventCodec codec, Outbox outbox) {
         this.deadLetters = deadLetters;
         this.consumers = consumers;
         this.applier = applier;
         this.codec = codec;
+        this.outbox = outbox;
     }
 
     public Page<DeadLetterView> list(long after, int limit) {
@@ -56,16 +60,22 @@ public class DeadLetterService {
         try {
             event = codec.decode(letter.data());
         } catch (IOException e) {
-            throw ProblemException.conflict("dead letter " + seq + " is not a readable event (" + e.getMessage()
-                    + "); it cannot be replayed, only discarded");
+            throw ProblemException.conflict("dead letter " + seq + " is not a readable event; it cannot be replayed, only discarded");
         }
         boolean applied;
         try {
-            applied = applier.apply(durables.get(letter.consumer()), letter.consumer(), event);
+            // the admin's act is audited in the same transaction as its effect
+            applied = applier.apply(durables.get(letter.consumer()), letter.consumer(), event, fresh -> outbox.append(Domain.SECURITY, null,
+                    "dead_letter_replayed", seq, Map.of("consumer", letter.consumer(), "seq", seq, "event_id", event.id(),
+                            "event_type", event.type(), "applied", fresh)));
         } catch (Throwable t) {
-            Log.warnf("replay of dead letter %d (event %s) failed: %s", seq, event.id(), t.toString());
-            throw ProblemException.conflict("replaying dead letter " + seq + " failed again: " + t.getMessage()
-                    + "; it stays parked");
+            String incident = java.util.UUID.randomUUID().toString();
+            Log.warnf(t, "replay of dead letter %d (event %s) failed, incident %s", seq, event.id(), incident);
+            if (!applier.databaseAnswers()) {
+                throw new ProblemException(ProblemType.UNAVAILABLE, "the database does not answer; replay dead letter " + seq + " later");
+            }
+            throw ProblemException.conflict("replaying dead letter " + seq + " failed again (" + t.getClass().getSimpleName()
+                    + "; incident " + incident + " in the service's log); it stays parked");
         }
         call(() -> {
             deadLetters.remove(seq);
@@ -76,7 +86,22 @@ public class DeadLetterService {
     }
 
     public void discard(long seq) {
-        find(consumers.durables(), seq);
+        DeadLetter letter = find(consumers.durables(), seq);
+        String eventId = null;
+        try {
+            eventId = codec.decode(letter.data()).id();
+        } catch (IOException e) {
+            // malformed: discarded without an id
+        }
+        Map<String, Object> data = new java.util.LinkedHashMap<>();
+        data.put("consumer", letter.consumer());
+        data.put("seq", seq);
+        data.put("event_id", eventId);
+        try {
+            applier.inTransaction(() -> outbox.append(Domain.SECURITY, null, "dead_letter_discarded", seq, data));
+        } catch (Throwable t) {
+            throw new ProblemException(ProblemType.UNAVAILABLE, "the discard could not be recorded; nothing was discarded, try again");
+        }
         call(() -> {
             deadLetters.remove(seq);
             return null;
@@ -111,7 +136,8 @@ public class DeadLetterService {
         try {
             return call.run();
         } catch (IOException | JetStreamApiException | IllegalStateException e) {
-            throw new ProblemException(ProblemType.UNAVAILABLE, "the event broker cannot be reached: " + e.getMessage());
+            Log.warnf("dead letters: the broker failed: %s", e.toString());
+            throw new ProblemException(ProblemType.UNAVAILABLE, "the event broker cannot be reached; try again");
         }
     }
 }

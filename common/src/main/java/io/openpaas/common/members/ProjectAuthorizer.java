@@ -81,8 +81,9 @@ public class ProjectAuthorizer {
     /**
      * The caller's role from the projection. When it has none, the projection may not have
      * caught up with a membership made a moment ago: the request waits (without querying) until
-     * the projector commits a change of this project, then looks again, until the deadline. A
-     * non-member thus costs one query, plus one per change of that project while it waits.
+     * the projector commits a change of this project, then looks again, until the deadline, and
+     * once more at the deadline. A non-member thus costs two queries, plus one per change of that
+     * project while it waits.
      */
     private Uni<String> roleOf(UUID projectId, String userId, long deadline) {
         lookups.increment();
@@ -94,8 +95,9 @@ public class ProjectAuthorizer {
                     if (role != null || left <= 0 || !config.projectionEnabled()) {
                         return Uni.createFrom().item(role);
                     }
+                    // on timeout, one last look: a change committed between the lookup and the wait sent no signal to it
                     return changes.next(projectId, java.time.Duration.ofNanos(left))
-                            .chain(changed -> changed ? roleOf(projectId, userId, deadline) : Uni.createFrom().item((String) null));
+                            .chain(changed -> roleOf(projectId, userId, changed ? deadline : System.nanoTime()));
                 });
     }
 }

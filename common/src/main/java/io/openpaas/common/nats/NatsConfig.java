@@ -50,6 +50,13 @@ public interface NatsConfig {
     @WithDefault("none")
     String durableSuffix();
 
+    /**
+     * True to start a newly created durable consumer at the events published from then on
+     * rather than at the start of the stream (test databases made fresh for one test class).
+     */
+    @WithDefault("false")
+    boolean deliverNew();
+
     /** Timeout for a publish ack or a stream management call. */
     @WithDefault("PT5S")
     Duration requestTimeout();

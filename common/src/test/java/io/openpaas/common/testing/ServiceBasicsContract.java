@@ -56,8 +56,7 @@ public abstract class ServiceBasicsContract {
     void publishesOnlyCataloguedEventTypes() throws java.sql.SQLException {
         java.util.Set<String> listed = AsyncApiCatalogue.types();
         java.util.Set<String> published = new java.util.TreeSet<>();
-        try (var c = java.sql.DriverManager.getConnection(System.getProperty("openpaas.test.jdbc-url",
-                "jdbc:postgresql://127.0.0.1:5432/openpaas_test"), "postgres", "");
+        try (var c = java.sql.DriverManager.getConnection(Sql.url(), "postgres", "");
                 var rs = c.createStatement().executeQuery("select distinct subject from " + schema() + ".outbox_events")) {
             while (rs.next()) {
                 published.add(AsyncApiCatalogue.typeOf(rs.getString(1)));

@@ -12,13 +12,31 @@ import java.sql.SQLException;
  */
 public final class Sql {
 
-    private static final String URL = System.getProperty("openpaas.test.jdbc-url", "jdbc:postgresql://127.0.0.1:5432/openpaas_test");
-
     private Sql() {
     }
 
+    /**
+     * The JDBC URL of the database the service under test uses: host and port as the scripts
+     * give them ({@code OPENPAAS_DATABASE_HOST/PORT}), the name from the running test's config
+     * (a test class may have a database of its own, see {@link FreshDatabase}).
+     */
+    public static String url() {
+        String explicit = System.getProperty("openpaas.test.jdbc-url");
+        if (explicit != null) {
+            return explicit;
+        }
+        String name = "openpaas_test";
+        try {
+            name = org.eclipse.microprofile.config.ConfigProvider.getConfig().getOptionalValue("openpaas.database.name", String.class).orElse(name);
+        } catch (IllegalStateException e) {
+            // no config outside a Quarkus test: the shared test database
+        }
+        return "jdbc:postgresql://" + System.getenv().getOrDefault("OPENPAAS_DATABASE_HOST", "127.0.0.1") + ":"
+                + System.getenv().getOrDefault("OPENPAAS_DATABASE_PORT", "5432") + "/" + name;
+    }
+
     public static long count(String sql, Object... params) {
-        try (Connection c = DriverManager.getConnection(URL, "postgres", ""); PreparedStatement ps = c.prepareStatement(sql)) {
+        try (Connection c = DriverManager.getConnection(url(), "postgres", ""); PreparedStatement ps = c.prepareStatement(sql)) {
             for (int i = 0; i < params.length; i++) {
                 ps.setObject(i + 1, params[i]);
             }
@@ -32,7 +50,7 @@ public final class Sql {
     }
 
     public static int execute(String sql, Object... params) {
-        try (Connection c = DriverManager.getConnection(URL, "postgres", ""); PreparedStatement ps = c.prepareStatement(sql)) {
+        try (Connection c = DriverManager.getConnection(url(), "postgres", ""); PreparedStatement ps = c.prepareStatement(sql)) {
             for (int i = 0; i < params.length; i++) {
                 ps.setObject(i + 1, params[i]);
             }
@@ -47,7 +65,7 @@ public final class Sql {
      * replica}): what an intruder with full database access could do, for tamper tests.
      */
     public static int tamper(String sql, Object... params) {
-        try (Connection c = DriverManager.getConnection(URL, "postgres", "")) {
+        try (Connection c = DriverManager.getConnection(url(), "postgres", "")) {
             try (var st = c.createStatement()) {
                 st.execute("set session_replication_role = replica");
             }
@@ -64,14 +82,14 @@ public final class Sql {
 
     /** Runs a statement as {@code role} (whose password is its name, as init-db.sh makes them). */
     public static int executeAs(String role, String sql) throws SQLException {
-        try (Connection c = DriverManager.getConnection(URL, role, role); var st = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection(url(), role, role); var st = c.createStatement()) {
             return st.executeUpdate(sql);
         }
     }
 
     /** A count query run as {@code role}: proves what the role may read. */
     public static long countAs(String role, String sql) throws SQLException {
-        try (Connection c = DriverManager.getConnection(URL, role, role); var st = c.createStatement(); var rs = st.executeQuery(sql)) {
+        try (Connection c = DriverManager.getConnection(url(), role, role); var st = c.createStatement(); var rs = st.executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);
         }
@@ -79,7 +97,7 @@ public final class Sql {
 
     /** One text value of a query. */
     public static String text(String sql, Object... params) {
-        try (Connection c = DriverManager.getConnection(URL, "postgres", ""); PreparedStatement ps = c.prepareStatement(sql)) {
+        try (Connection c = DriverManager.getConnection(url(), "postgres", ""); PreparedStatement ps = c.prepareStatement(sql)) {
             for (int i = 0; i < params.length; i++) {
                 ps.setObject(i + 1, params[i]);
             }

@@ -47,6 +47,9 @@ public class SigningKeys {
             Optional<RSAPublicKey> next) {
     }
 
+    /** The longest token verifiers accept ({@code smallrye.jwt.time-to-live} in every service and the gateway). */
+    private static final Duration MAX_LIFETIME = Duration.ofSeconds(900);
+
     /** How long past a token's lifetime a clock may be behind; verifiers allow the same skew. */
     private static final Duration CLOCK_SKEW = Duration.ofSeconds(60);
 
@@ -56,6 +59,7 @@ public class SigningKeys {
     private final boolean configured;
     private final Duration previousKeyKept;
     private volatile KeySet keys;
+    private volatile long loadedStamp;
 
     public SigningKeys(JwtConfig config, @ConfigProperty(name = "openpaas.state-dir") String stateDir) throws Exception {
         Path dir = Path.of(stateDir, "keys");
@@ -70,19 +74,65 @@ public class SigningKeys {
                 : Files.exists(previousFile) ? Optional.of((RSAPublicKey) KeyUtils.decodePublicKey(Files.readString(previousFile))) : Optional.empty();
         Optional<RSAPublicKey> next = configured ? Optional.empty() : Optional.of(publicOf(loadOrCreate(nextFile)));
         this.keys = keySet(signing, previous, next);
+        this.loadedStamp = configured ? 0 : filesStamp();
+        if (config.lifetime().compareTo(MAX_LIFETIME) > 0) {
+            throw new IllegalStateException("openpaas.auth.jwt.lifetime is " + config.lifetime() + ", longer than verifiers accept ("
+                    + MAX_LIFETIME + ", smallrye.jwt.time-to-live): every token would be refused");
+        }
     }
 
-    public PrivateKey privateKey() {
-        return keys.signing();
+    /** The key that signs now and its id, read together. */
+    public record Signer(PrivateKey key, String keyId) {
+    }
+
+    public Signer signer() {
+        KeySet set = current();
+        return new Signer(set.signing(), set.keyId());
     }
 
     public String keyId() {
-        return keys.keyId();
+        return current().keyId();
+    }
+
+    /**
+     * The keys, read again from their files when another replica sharing the key folder rotated
+     * them: every replica then signs with the same key, and none signs with one the JWKS retired.
+     */
+    private KeySet current() {
+        if (configured) {
+            return keys;
+        }
+        long stamp = filesStamp();
+        if (stamp != loadedStamp) {
+            synchronized (this) {
+                if (stamp != loadedStamp) {
+                    try {
+                        keys = keySet(KeyUtils.decodePrivateKey(Files.readString(currentFile)),
+                                Files.exists(previousFile) ? Optional.of((RSAPublicKey) KeyUtils.decodePublicKey(Files.readString(previousFile)))
+                                        : Optional.empty(),
+                                Optional.of(publicOf(KeyUtils.decodePrivateKey(Files.readString(nextFile)))));
+                        loadedStamp = stamp;
+                        Log.infof("signing keys changed on disk (another replica rotated them): now signing with %s", keys.keyId());
+                    } catch (Exception e) {
+                        Log.warnf("cannot reload the signing keys yet (%s); keeping %s", e.toString(), keys.keyId());
+                    }
+                }
+            }
+        }
+        return keys;
+    }
+
+    private long filesStamp() {
+        try {
+            return Files.getLastModifiedTime(currentFile).toMillis() * 31 + Files.getLastModifiedTime(nextFile).toMillis();
+        } catch (java.io.IOException e) {
+            return loadedStamp;
+        }
     }
 
     /** The JWK Set published at {@code /.well-known/jwks.json}: current key first, then the next, then the previous while it lives. */
     public Map<String, Object> jwks() {
-        KeySet set = keys;
+        KeySet set = current();
         List<Map<String, Object>> jwks = new ArrayList<>();
         jwks.add(jwk(set.current()));
         set.next().ifPresent(n -> jwks.add(jwk(n)));
@@ -108,7 +158,7 @@ public class SigningKeys {
             throw ProblemException.conflict("the signing key comes from configuration (OPENPAAS_AUTH_JWT_PRIVATE_KEY_LOCATION): "
                     + "rotate it there, with the old public key as OPENPAAS_AUTH_JWT_PREVIOUS_PUBLIC_KEY_LOCATION");
         }
-        KeySet old = keys;
+        KeySet old = current();
         PrivateKey promoted = KeyUtils.decodePrivateKey(Files.readString(nextFile));
         KeyPair after = KeyUtils.generateKeyPair(2048);
         // the previous public key is written before the next key replaces the current one, so a
@@ -118,6 +168,7 @@ public class SigningKeys {
         writeAtomically(currentFile, pem("PRIVATE KEY", promoted.getEncoded()));
         writeAtomically(nextFile, pem("PRIVATE KEY", after.getPrivate().getEncoded()));
         keys = keySet(promoted, Optional.of(old.current()), Optional.of((RSAPublicKey) after.getPublic()));
+        loadedStamp = filesStamp();
         Log.infof("rotated the token signing key: %s replaces %s", keys.keyId(), old.keyId());
         return Map.of("key_id", keys.keyId(), "previous_key_id", old.keyId());
     }

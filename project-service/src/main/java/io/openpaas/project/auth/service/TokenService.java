@@ -69,7 +69,8 @@ public class TokenService {
         } else if (user.admin) {
             claims.groups(Set.of(Roles.ADMIN));
         }
-        return claims.jws().keyId(keys.keyId()).sign(keys.privateKey());
+        SigningKeys.Signer signer = keys.signer(); // one snapshot: the kid always names the key that signs
+        return claims.jws().keyId(signer.keyId()).sign(signer.key());
     }
 
     private static ProblemException invalid() {

@@ -107,7 +107,8 @@ public class MemberService {
      * when they are the last owner of a project.
      */
     public Uni<Void> removeEverywhere(String userId, String username) {
-        return memberships.list("userId", userId).call(list -> {
+        // project by project in one order, so that two deletions sharing projects cannot deadlock
+        return memberships.list("userId = ?1 order by projectId", userId).call(list -> {
             Uni<Void> checks = Uni.createFrom().voidItem();
             for (Membership m : list) {
                 if (Roles.OWNER.equals(m.role)) {

@@ -130,7 +130,9 @@ public class ProjectService {
         return tx.write(() -> access.require(caller, id, Roles.OWNER).chain(project -> {
             ETags.checkIfMatch(ifMatch, project.version);
             return services.deleteAllOf(project.id)
-                    .call(() -> memberships.list("projectId", id).chain(members::removeAll))
+                    // owner rows first, in the order every owner change locks them, so this cannot deadlock with one
+                    .call(() -> memberships.lockOwners(id))
+                    .call(() -> memberships.list("projectId = ?1 order by userId", id).chain(members::removeAll))
                     .call(() -> projects.delete(project))
                     .call(() -> outbox.append(Domain.PROJECT, id, "deleted", id, Map.of("id", id, "slug", project.slug)));
         })).replaceWithVoid();
