@@ -3,7 +3,10 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 export OPENPAAS_STATE_DIR="${OPENPAAS_STATE_DIR:-$ROOT/deploy/local/.state}"
+# everything the platform writes (logs, keys, tokens, passwords, archives) is for this user only
+umask 077
 mkdir -p "$OPENPAAS_STATE_DIR/logs"
+chmod 700 "$OPENPAAS_STATE_DIR" "$OPENPAAS_STATE_DIR/logs"
 PG_HOST="${OPENPAAS_DATABASE_HOST:-127.0.0.1}"
 PG_PORT="${OPENPAAS_DATABASE_PORT:-5432}"
 NATS_URL="${OPENPAAS_NATS_URL:-nats://127.0.0.1:4222}"
@@ -28,13 +31,36 @@ ensure_postgres() {
   pg_ctlcluster --skip-systemctl-redirect "$version" main start || pg_ctlcluster "$version" main start
   for _ in $(seq 1 60); do port_open "$PG_HOST" "$PG_PORT" && break; sleep 0.5; done
   port_open "$PG_HOST" "$PG_PORT" || { log "PostgreSQL did not start"; exit 1; }
-  # local runs connect over TCP as the postgres superuser to create roles: allow it on loopback
-  if ! psql -h "$PG_HOST" -p "$PG_PORT" -U postgres -d postgres -tAc 'select 1' >/dev/null 2>&1; then
-    local hba="/etc/postgresql/$version/main/pg_hba.conf"
-    log "allowing loopback trust for the local run in $hba"
-    sed -i '1i host all all 127.0.0.1/32 trust' "$hba"
-    pg_ctlcluster --skip-systemctl-redirect "$version" main reload || pg_ctlcluster "$version" main reload
+}
+
+# Runs a command as the PostgreSQL superuser: over TCP where that is allowed (this machine kind
+# trusts loopback), else as the postgres system user over the local socket (peer authentication),
+# so pg_hba.conf is never loosened.
+as_pg_superuser() {
+  if psql -h "$PG_HOST" -p "$PG_PORT" -U postgres -d postgres -tAc 'select 1' >/dev/null 2>&1; then
+    PGHOST="$PG_HOST" PGPORT="$PG_PORT" PGUSER=postgres "$@"
+  elif [ "$(id -u)" = 0 ] && command -v runuser >/dev/null; then
+    # passwords pass in the environment (never on a command line, which every user can read)
+    local keep; keep="PGHOST,PGPORT,PGUSER,$(env | grep -o '^OPENPAAS_DB_PASSWORD_[A-Z_]*' | paste -sd, -)"
+    PGHOST=/var/run/postgresql PGPORT="$PG_PORT" PGUSER=postgres runuser -u postgres -w "$keep" -- "$@"
+  else
+    log "cannot reach PostgreSQL as its superuser (neither over TCP nor as the postgres system user)"; exit 1
   fi
+}
+
+# One generated password per database role, kept in the state folder (0600) and given to the
+# role by init-db.sh and to the service by the scripts; OPENPAAS_DB_PASSWORD_<ROLE> overrides it.
+export_db_passwords() {
+  mkdir -p "$OPENPAAS_STATE_DIR/db"
+  local name var file
+  for name in projects builds deploys secrets audit audit_owner; do
+    var="OPENPAAS_DB_PASSWORD_$(echo "$name" | tr 'a-z' 'A-Z')"
+    file="$OPENPAAS_STATE_DIR/db/openpaas_$name.password"
+    if [ -z "${!var:-}" ]; then
+      [ -s "$file" ] || head -c 32 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 32 > "$file"
+      export "$var=$(cat "$file")"
+    fi
+  done
 }
 
 ensure_nats() {
@@ -81,7 +107,8 @@ ensure_redis() {
 }
 
 init_database() {
-  PGHOST="$PG_HOST" PGPORT="$PG_PORT" bash "$ROOT/deploy/postgres/init-db.sh" "$1" >&2
+  export_db_passwords
+  as_pg_superuser bash "$ROOT/deploy/postgres/init-db.sh" "$1" >&2
 }
 
 ensure_java_and_maven() {

@@ -17,11 +17,24 @@ if [ "$missing" = 1 ] || [ "${OPENPAAS_REBUILD:-0}" = 1 ]; then
 fi
 
 JAVA_OPTS="${OPENPAAS_JAVA_OPTS:--Xmx128m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC}"
+
+# The audit trail's migrations run on their own, as the schema's owner; the service then runs
+# without that role's password, so nothing in it can alter what guards the trail.
+log "migrating the audit schema as its owner"
+# shellcheck disable=SC2086
+OPENPAAS_STATE_DIR="$OPENPAAS_STATE_DIR" java $JAVA_OPTS -Dquarkus.init-and-exit=true -Dquarkus.http.host=127.0.0.1 \
+  -jar audit-service/target/quarkus-app/quarkus-run.jar > "$OPENPAAS_STATE_DIR/logs/audit-migration.log" 2>&1 \
+  || { log "audit migration failed; see $OPENPAAS_STATE_DIR/logs/audit-migration.log"; exit 1; }
+
 start() {
   local name="$1" port="$2" pidfile="$OPENPAAS_STATE_DIR/$1.pid"
   if [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then log "$name already running"; return; fi
+  # services listen on loopback only: the gateway is the way in
+  local host=127.0.0.1
+  [ "$name" = gateway ] && host="${OPENPAAS_GATEWAY_HOST:-127.0.0.1}"
   # shellcheck disable=SC2086
-  OPENPAAS_SERVER_PORT="$port" OPENPAAS_STATE_DIR="$OPENPAAS_STATE_DIR" nohup java $JAVA_OPTS \
+  env -u OPENPAAS_DB_PASSWORD_AUDIT_OWNER OPENPAAS_DATABASE_MIGRATE_AT_START="$([ "$name" = audit-service ] && echo false || echo true)" \
+    OPENPAAS_SERVER_PORT="$port" OPENPAAS_STATE_DIR="$OPENPAAS_STATE_DIR" nohup java $JAVA_OPTS -Dquarkus.http.host="$host" \
     -jar "$name/target/quarkus-app/quarkus-run.jar" > "$OPENPAAS_STATE_DIR/logs/$name.log" 2>&1 &
   echo $! > "$pidfile"
 }
@@ -43,6 +56,7 @@ echo "OpenPaaS is up: http://127.0.0.1:8080  (API under /api/v1, OpenAPI at /ope
 if [ -n "${OPENPAAS_BOOTSTRAP_ADMIN_TOKEN:-}" ]; then
   echo "admin API token: the one in OPENPAAS_BOOTSTRAP_ADMIN_TOKEN"
 elif [ -f "$OPENPAAS_STATE_DIR/admin-token" ]; then
+  # to this terminal only: the file is 0600 and no log holds it
   echo "admin API token: $(cat "$OPENPAAS_STATE_DIR/admin-token")"
 fi
 echo "logs: $OPENPAAS_STATE_DIR/logs   stop: deploy/local/down.sh"

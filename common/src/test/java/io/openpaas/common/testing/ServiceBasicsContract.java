@@ -84,6 +84,18 @@ public abstract class ServiceBasicsContract {
         given().auth().oauth2(TestTokens.admin()).post(path + "/999999999/replay").then().statusCode(404);
     }
 
+    /** The scripts hand each service its role's generated password as OPENPAAS_DB_PASSWORD_<SCHEMA>. */
+    @Test
+    void connectsWithItsRolesGeneratedPassword() {
+        String schema = schema();
+        String given = System.getenv("OPENPAAS_DB_PASSWORD_" + schema.toUpperCase(java.util.Locale.ROOT));
+        org.junit.jupiter.api.Assumptions.assumeTrue(given != null, "no generated password given to this run");
+        org.junit.jupiter.api.Assertions.assertEquals(given,
+                org.eclipse.microprofile.config.ConfigProvider.getConfig().getValue("openpaas.database.password", String.class));
+        org.junit.jupiter.api.Assertions.assertEquals(given,
+                org.eclipse.microprofile.config.ConfigProvider.getConfig().getValue("quarkus.datasource.password", String.class));
+    }
+
     /** This service's database schema. */
     protected String schema() {
         return org.eclipse.microprofile.config.ConfigProvider.getConfig().getValue("openpaas.database.schema", String.class);

@@ -80,19 +80,26 @@ public final class Sql {
         }
     }
 
-    /** Runs a statement as {@code role} (whose password is its name, as init-db.sh makes them). */
+    /** Runs a statement as {@code role} (with the password the scripts gave it). */
     public static int executeAs(String role, String sql) throws SQLException {
-        try (Connection c = DriverManager.getConnection(url(), role, role); var st = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection(url(), role, passwordOf(role)); var st = c.createStatement()) {
             return st.executeUpdate(sql);
         }
     }
 
     /** A count query run as {@code role}: proves what the role may read. */
     public static long countAs(String role, String sql) throws SQLException {
-        try (Connection c = DriverManager.getConnection(url(), role, role); var st = c.createStatement(); var rs = st.executeQuery(sql)) {
+        try (Connection c = DriverManager.getConnection(url(), role, passwordOf(role)); var st = c.createStatement();
+                var rs = st.executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);
         }
+    }
+
+    /** The role's password as the scripts generated it, else its name (init-db.sh's default). */
+    private static String passwordOf(String role) {
+        String given = System.getenv("OPENPAAS_DB_PASSWORD_" + role.replaceFirst("^openpaas_", "").toUpperCase(java.util.Locale.ROOT));
+        return given != null ? given : role;
     }
 
     /** One text value of a query. */

@@ -50,8 +50,8 @@ public class AdminBootstrap {
             Files.deleteIfExists(file);
             Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             Files.writeString(file, printed.get() + "\n");
-            // printed once, on the first start only: this is the only way to learn a generated token
-            System.out.println("OpenPaaS platform admin API token (shown once, also in " + file + "): " + printed.get());
+            // the token itself never goes to a log: logs are read by more people than the state folder
+            Log.infof("the platform admin's API token is in %s (readable by this user only)", file);
         }
     }
 
