@@ -37,7 +37,14 @@ public class AuditBench {
 
     static void ingest(int n, String jdbc) throws Exception {
         String project = UUID.randomUUID().toString();
-        try (Connection nats = Nats.connect("nats://127.0.0.1:4222")) {
+        // as project-service would publish (its NATS user may publish paas.project.>)
+        String password = System.getenv("OPENPAAS_NATS_PASSWORD_PROJECT_SERVICE");
+        io.nats.client.Options.Builder options = new io.nats.client.Options.Builder()
+                .server(System.getenv().getOrDefault("OPENPAAS_NATS_URL", "nats://127.0.0.1:4222")).inboxPrefix("_INBOX_project-service");
+        if (password != null) {
+            options.userInfo("project-service", password);
+        }
+        try (Connection nats = Nats.connect(options.build())) {
             JetStream js = nats.jetStream();
             long start = System.nanoTime();
             List<CompletableFuture<PublishAck>> acks = new ArrayList<>();

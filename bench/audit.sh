@@ -13,6 +13,7 @@ source "$ROOT/deploy/local/lib.sh"
 command -v hey >/dev/null || apt_install hey
 # the per-token rate limit would answer most of the load with 429: benchmarks run without it
 curl -fsS "$GW/health/ready" >/dev/null 2>&1 || OPENPAAS_GATEWAY_RATE_LIMIT_REQUESTS=0 "$ROOT/deploy/local/up.sh"
+export_nats_env # the platform's NATS and its users' passwords
 DB="${OPENPAAS_DATABASE_NAME:-openpaas}"
 PSQL=(psql -h "$PG_HOST" -p "$PG_PORT" -U postgres -d "$DB" -qtAX)
 

@@ -9,7 +9,6 @@ mkdir -p "$OPENPAAS_STATE_DIR/logs"
 chmod 700 "$OPENPAAS_STATE_DIR" "$OPENPAAS_STATE_DIR/logs"
 PG_HOST="${OPENPAAS_DATABASE_HOST:-127.0.0.1}"
 PG_PORT="${OPENPAAS_DATABASE_PORT:-5432}"
-NATS_URL="${OPENPAAS_NATS_URL:-nats://127.0.0.1:4222}"
 
 log() { printf '[openpaas] %s\n' "$*" >&2; }
 
@@ -63,25 +62,55 @@ export_db_passwords() {
   done
 }
 
+# The platform's own nats-server, with a user per process (deploy/nats/gen-auth.sh): on 4222 when
+# that port is free, else on the next free one (a machine may already run a NATS without users).
+# OPENPAAS_NATS_URL set by the caller means "use that server as it is" instead.
+# Exports OPENPAAS_NATS_URL and each process's OPENPAAS_NATS_PASSWORD_<PROCESS>.
+# NATS_DURABLE_SUFFIXES: the consumer name suffixes whose consumers the services may pull from.
 ensure_nats() {
-  local hostport="${NATS_URL#nats://}"
-  if port_open "${hostport%:*}" "${hostport##*:}"; then return; fi
+  if [ -n "${OPENPAAS_NATS_URL:-}" ] && [ -z "${_OPENPAAS_OWN_NATS:-}" ]; then
+    local hostport="${OPENPAAS_NATS_URL#nats://}"
+    port_open "${hostport%:*}" "${hostport##*:}" || { log "no NATS answers at $OPENPAAS_NATS_URL"; exit 1; }
+    return
+  fi
   if ! command -v nats-server >/dev/null; then
     log "installing nats-server"; apt_install nats-server
   fi
-  mkdir -p "$OPENPAAS_STATE_DIR/nats"
-  local conf="$OPENPAAS_STATE_DIR/nats-server.conf"
-  sed "s#\${OPENPAAS_STATE_DIR}#$OPENPAAS_STATE_DIR#" "$ROOT/deploy/nats/nats-server.conf" > "$conf"
-  if ! nats_supports_sync_always; then
-    log "WARNING: nats-server $(nats-server --version | sed 's/.*v//') cannot fsync every JetStream write (needs >= 2.10):"
-    log "         acknowledged events may be lost on power loss (not on a crash). Install a newer nats-server for that."
-    sed -i '/sync_interval/d' "$conf"
+  local dir="$OPENPAAS_STATE_DIR/nats" pidfile="$OPENPAAS_STATE_DIR/nats-server.pid" port
+  # shellcheck disable=SC2086
+  bash "$ROOT/deploy/nats/gen-auth.sh" "$OPENPAAS_STATE_DIR" ${NATS_DURABLE_SUFFIXES:-""}
+  if [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
+    port="$(cat "$dir/port")"
+    kill -HUP "$(cat "$pidfile")" # users may have changed: reload them
+  else
+    port=4222
+    while port_open 127.0.0.1 "$port"; do port=$((port + 1)); [ "$port" -lt 4262 ] || { log "no free port for nats-server"; exit 1; }; done
+    echo "$port" > "$dir/port"
+    sed -e "s#\${OPENPAAS_STATE_DIR}#$OPENPAAS_STATE_DIR#" -e "s#\${OPENPAAS_NATS_PORT}#$port#" \
+      "$ROOT/deploy/nats/nats-server.conf" > "$dir/nats-server.conf"
+    if ! nats_supports_sync_always; then
+      log "WARNING: nats-server $(nats-server --version | sed 's/.*v//') cannot fsync every JetStream write (needs >= 2.10):"
+      log "         acknowledged events may be lost on power loss (not on a crash). Install a newer nats-server for that."
+      sed -i '/sync_interval/d' "$dir/nats-server.conf"
+    fi
+    log "starting nats-server with JetStream and per-process users on 127.0.0.1:$port"
+    nohup nats-server -c "$dir/nats-server.conf" > "$OPENPAAS_STATE_DIR/logs/nats-server.log" 2>&1 &
+    echo $! > "$pidfile"
+    for _ in $(seq 1 40); do port_open 127.0.0.1 "$port" && break; sleep 0.25; done
+    port_open 127.0.0.1 "$port" || { log "nats-server did not start; see $OPENPAAS_STATE_DIR/logs/nats-server.log"; exit 1; }
   fi
-  log "starting nats-server with JetStream"
-  nohup nats-server -c "$conf" > "$OPENPAAS_STATE_DIR/logs/nats-server.log" 2>&1 &
-  echo $! > "$OPENPAAS_STATE_DIR/nats-server.pid"
-  for _ in $(seq 1 40); do port_open "${hostport%:*}" "${hostport##*:}" && return; sleep 0.25; done
-  log "nats-server did not start; see $OPENPAAS_STATE_DIR/logs/nats-server.log"; exit 1
+  export_nats_env
+}
+
+# OPENPAAS_NATS_URL and the per-process passwords of the nats-server ensure_nats started.
+export_nats_env() {
+  local dir="$OPENPAAS_STATE_DIR/nats" user
+  [ -f "$dir/port" ] || return 0
+  export _OPENPAAS_OWN_NATS=1 OPENPAAS_NATS_URL="nats://127.0.0.1:$(cat "$dir/port")"
+  for user in "$dir"/passwords/*; do
+    [ -e "$user" ] || continue
+    export "OPENPAAS_NATS_PASSWORD_$(basename "$user" | tr 'a-z-' 'A-Z_')=$(cat "$user")"
+  done
 }
 
 # nats-server learnt "sync_interval: always" (fsync before every ack) in 2.10.

@@ -40,11 +40,15 @@ public class NatsClient {
 
     @PostConstruct
     void connect() {
-        Options options = new Options.Builder()
+        Options.Builder builder = new Options.Builder()
                 .servers(config.url().split(","))
                 .maxReconnects(-1)
-                .connectionName("openpaas")
-                .build();
+                .connectionName(config.user())
+                // replies and pulled messages come to this process's own inbox prefix, the only
+                // subjects its user may subscribe to
+                .inboxPrefix("_INBOX_" + config.user());
+        config.password().filter(p -> !p.isBlank()).ifPresent(p -> builder.userInfo(config.user(), p));
+        Options options = builder.build();
         try {
             connection = Nats.connectReconnectOnConnect(options);
         } catch (IOException e) {
@@ -89,7 +93,12 @@ public class NatsClient {
     public void ensureStream(Domain domain) throws IOException, JetStreamApiException {
         // memberships are rebuilt from their whole history by any new projection (a new service,
         // a gateway starting): that stream keeps its events; the others age out
-        ensure(domain.streamName(), domain.allSubjects(), domain == Domain.MEMBER ? Duration.ZERO : config.maxAge());
+        ensure(domain.streamName(), domain.allSubjects(), domain == Domain.MEMBER ? Duration.ZERO : config.maxAge(), owns(domain));
+    }
+
+    /** True for the domains whose streams this service owns (and alone may reconfigure). */
+    public boolean owns(Domain domain) {
+        return config.ownedDomains().orElse(java.util.List.of()).contains(domain.token());
     }
 
     /** The stream of {@code deadletter.>}, where consumers put what they could not apply. */
@@ -98,10 +107,14 @@ public class NatsClient {
     }
 
     private void ensure(String name, String subjects) throws IOException, JetStreamApiException {
-        ensure(name, subjects, config.maxAge());
+        ensure(name, subjects, config.maxAge(), false);
     }
 
-    private void ensure(String name, String subjects, Duration maxAge) throws IOException, JetStreamApiException {
+    /**
+     * Creates the stream when missing; only its owner brings an existing stream's configuration
+     * up to date (other processes' NATS users may create it, never change it).
+     */
+    private void ensure(String name, String subjects, Duration maxAge, boolean owner) throws IOException, JetStreamApiException {
         if (ensuredStreams.contains(name)) {
             return;
         }
@@ -130,8 +143,8 @@ public class NatsClient {
                     throw e;
                 }
             }
-        } else if (!existing.getConfiguration().getDuplicateWindow().equals(config.duplicateWindow())
-                || !existing.getConfiguration().getMaxAge().equals(maxAge)) {
+        } else if (owner && (!existing.getConfiguration().getDuplicateWindow().equals(config.duplicateWindow())
+                || !existing.getConfiguration().getMaxAge().equals(maxAge))) {
             jsm.updateStream(wanted);
         }
         ensuredStreams.add(name);

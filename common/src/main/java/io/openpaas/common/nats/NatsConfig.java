@@ -15,6 +15,15 @@ public interface NatsConfig {
     String url();
 
     /**
+     * This process's NATS user; each process has its own, allowed to publish only its own
+     * domains' subjects (deploy/nats/gen-auth.sh). Also names its inbox prefix.
+     */
+    String user();
+
+    /** The user's password; none against a server without users. */
+    Optional<String> password();
+
+    /**
      * Duplicate-detection window of every stream. It must cover the outbox relay's longest
      * retry so that a re-published event with the same {@code Nats-Msg-Id} is dropped.
      */

@@ -16,13 +16,24 @@ public final class StreamProbe implements AutoCloseable {
 
     public StreamProbe() {
         try {
-            connection = Nats.connect(System.getProperty("openpaas.nats.url", "nats://127.0.0.1:4222"));
+            connection = Nats.connect(options("tester", System.getenv("OPENPAAS_NATS_PASSWORD_TESTER")));
         } catch (IOException e) {
             throw new IllegalStateException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /** The platform's NATS as the test scripts start it (OPENPAAS_NATS_URL), as {@code user}. */
+    public static io.nats.client.Options options(String user, String password) {
+        String url = System.getProperty("openpaas.nats.url", System.getenv().getOrDefault("OPENPAAS_NATS_URL", "nats://127.0.0.1:4222"));
+        io.nats.client.Options.Builder builder = new io.nats.client.Options.Builder().server(url).inboxPrefix("_INBOX_" + user)
+                .connectionName("test-" + user);
+        if (password != null && !password.isBlank()) {
+            builder.userInfo(user, password);
+        }
+        return builder.build();
     }
 
     /** Number of messages stored in {@code stream} on subjects matching {@code filter}. */

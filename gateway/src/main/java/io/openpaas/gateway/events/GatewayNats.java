@@ -20,11 +20,14 @@ public class GatewayNats {
 
     private final CompletableFuture<Connection> connection = new CompletableFuture<>();
 
-    public GatewayNats(@ConfigProperty(name = "openpaas.nats.url") String natsUrl) {
+    public GatewayNats(@ConfigProperty(name = "openpaas.nats.url") String natsUrl, @ConfigProperty(name = "openpaas.nats.user") String user,
+            @ConfigProperty(name = "openpaas.nats.password") java.util.Optional<String> password) {
+        Options.Builder builder = new Options.Builder().server(natsUrl).connectionName(user).maxReconnects(-1)
+                .inboxPrefix("_INBOX_" + user); // the only subjects the gateway's user may subscribe to
+        password.filter(p -> !p.isBlank()).ifPresent(p -> builder.userInfo(user, p));
         Thread connect = new Thread(() -> {
             try {
-                connection.complete(Nats.connectReconnectOnConnect(new Options.Builder().server(natsUrl).connectionName("gateway")
-                        .maxReconnects(-1).build()));
+                connection.complete(Nats.connectReconnectOnConnect(builder.build()));
             } catch (Exception e) {
                 Log.errorf("gateway cannot reach NATS at %s: %s", natsUrl, e.toString());
                 connection.completeExceptionally(e);
