@@ -64,7 +64,8 @@ for d in $all_domains; do audit_consumed+=" audit-recorder:$d"; done
   service secrets-service "secret" "secrets-service-members:member"
   service audit-service "" "$audit_consumed"
   # the gateway: denied requests, the live-event stream it sources from every domain, and ordered
-  # (ephemeral) consumers on it and on the membership stream for its view of who sees what
+  # (ephemeral) consumers on it, on the membership stream (who sees what) and on the security
+  # stream (revoked tokens)
   cat <<CONF
     {user: "gateway", password: "$(password gateway)", permissions: {
       publish: {allow: [$(quote "\$JS.API.INFO" "\$JS.API.STREAM.INFO.>" "\$JS.API.STREAM.NAMES" "\$JS.API.CONSUMER.INFO.>" \
@@ -73,7 +74,9 @@ for d in $all_domains; do audit_consumed+=" audit-recorder:$d"; done
         "\$JS.API.CONSUMER.CREATE.PAAS_EVENTS.>" "\$JS.API.CONSUMER.CREATE.PAAS_EVENTS" "\$JS.API.CONSUMER.DELETE.PAAS_EVENTS.>" \
         "\$JS.API.CONSUMER.MSG.NEXT.PAAS_EVENTS.>" \
         "\$JS.API.CONSUMER.CREATE.PAAS_MEMBER.>" "\$JS.API.CONSUMER.CREATE.PAAS_MEMBER" "\$JS.API.CONSUMER.DELETE.PAAS_MEMBER.>" \
-        "\$JS.API.CONSUMER.MSG.NEXT.PAAS_MEMBER.>")]},
+        "\$JS.API.CONSUMER.MSG.NEXT.PAAS_MEMBER.>" \
+        "\$JS.API.CONSUMER.CREATE.PAAS_SECURITY.>" "\$JS.API.CONSUMER.CREATE.PAAS_SECURITY" "\$JS.API.CONSUMER.DELETE.PAAS_SECURITY.>" \
+        "\$JS.API.CONSUMER.MSG.NEXT.PAAS_SECURITY.>")]},
       subscribe: {allow: ["_INBOX_gateway.>"]}}}
 CONF
   # read-only subscribers: receive what is published on paas.> (security events only when granted),

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.openpaas.common.testing.Await;
+import io.openpaas.gateway.events.LiveEvents;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -188,5 +189,103 @@ class LiveEventsTest {
         given().get("/api/v1/events").then().statusCode(401).contentType("application/problem+json");
         given().auth().oauth2(adminJwt()).queryParam("project", "nope").get("/api/v1/events").then().statusCode(400);
         given().auth().oauth2(adminJwt()).header("Last-Event-ID", "x").get("/api/v1/events").then().statusCode(400);
+    }
+
+    /** Ends when the server ends the stream; false if it is still open after {@code timeout}. */
+    static boolean ended(Client client, Duration timeout) throws InterruptedException {
+        client.reader.join(timeout.toMillis());
+        return !client.reader.isAlive();
+    }
+
+    /** Revoking an API token or deleting a user shuts its access tokens out within seconds: requests and open streams. */
+    @Test
+    void aRevokedTokenAndADeletedUserAreRefusedWithinSeconds() throws Exception {
+        String admin = adminJwt();
+        String[] user = user(admin);
+        var token = given().auth().oauth2(user[1]).contentType(ContentType.JSON).body("{\"name\":\"soon-revoked\"}").post("/api/v1/tokens")
+                .then().statusCode(201).extract();
+        String revocable = exchange(token.path("token"));
+        given().auth().oauth2(revocable).get("/api/v1/users/me").then().statusCode(200); // verified, and cached by the gateway
+        try (Client stream = new Client(revocable, "", null)) {
+            assertEquals(200, stream.response.statusCode());
+            long revokedAt = System.nanoTime();
+            given().auth().oauth2(user[1]).delete("/api/v1/tokens/" + token.path("id")).then().statusCode(204);
+            Await.until("the gateway refuses the revoked token", Duration.ofSeconds(5),
+                    () -> given().auth().oauth2(revocable).get("/api/v1/users/me").statusCode() == 401);
+            long refusedMillis = (System.nanoTime() - revokedAt) / 1_000_000;
+            assertTrue(ended(stream, Duration.ofSeconds(5)), "the open stream of the revoked token was ended");
+            long endedMillis = (System.nanoTime() - revokedAt) / 1_000_000;
+            System.out.printf("revoked token: refused after %d ms, its stream ended after %d ms%n", refusedMillis, endedMillis);
+        }
+        given().auth().oauth2(user[1]).get("/api/v1/users/me").then().statusCode(200); // the user's other tokens still work
+
+        try (Client stream = new Client(user[1], "", null)) {
+            assertEquals(200, stream.response.statusCode());
+            long deletedAt = System.nanoTime();
+            given().auth().oauth2(admin).delete("/api/v1/users/" + user[0]).then().statusCode(204);
+            Await.until("the gateway refuses the deleted user", Duration.ofSeconds(5),
+                    () -> given().auth().oauth2(user[1]).get("/api/v1/projects").statusCode() == 401);
+            assertTrue(ended(stream, Duration.ofSeconds(5)), "the open stream of the deleted user was ended");
+            System.out.printf("deleted user: refused and stream ended after %d ms%n", (System.nanoTime() - deletedAt) / 1_000_000);
+        }
+    }
+
+    @Test
+    void streamsPerUserAndReplaysAreBoundedWithA429() throws Exception {
+        String admin = adminJwt();
+        String[] user = user(admin);
+        List<Client> streams = new ArrayList<>();
+        try {
+            for (int i = 0; i < 5; i++) {
+                Client c = new Client(user[1], "", null);
+                streams.add(c);
+                assertEquals(200, c.response.statusCode(), "stream " + (i + 1));
+            }
+            try (Client sixth = new Client(user[1], "", null)) {
+                assertEquals(429, sixth.response.statusCode());
+                assertTrue(sixth.response.headers().firstValue("Retry-After").isPresent());
+            }
+            try (Client other = new Client(admin, "", null)) {
+                assertEquals(200, other.response.statusCode(), "another user is not affected");
+            }
+        } finally {
+            streams.forEach(Client::close);
+        }
+        Await.until("a closed stream frees its place", Duration.ofSeconds(10), () -> {
+            try (Client again = new Client(user[1], "", null)) {
+                return again.response.statusCode() == 200;
+            } catch (Exception e) {
+                return false;
+            }
+        });
+
+        // a replay from far back is refused; a short one is served
+        try (io.openpaas.common.testing.StreamProbe nats = new io.openpaas.common.testing.StreamProbe()) {
+            var jsm = nats.connection().jetStreamManagement();
+            long before = jsm.getStreamInfo(LiveEvents.STREAM).getStreamState().getLastSequence();
+            String project = UUID.randomUUID().toString();
+            for (int i = 0; i < 210; i++) {
+                String id = UUID.randomUUID().toString();
+                String event = "{\"specversion\":\"1.0\",\"id\":\"" + id + "\",\"source\":\"/test\",\"type\":\"paas.project.updated\","
+                        + "\"subject\":\"" + project + "\",\"time\":\"" + java.time.Instant.now() + "\",\"datacontenttype\":\"application/json\","
+                        + "\"projectid\":\"" + project + "\",\"actor\":\"tester\",\"correlationid\":\"c\",\"data\":{\"n\":" + i + "}}";
+                nats.connection().publish("paas.project." + project + ".updated", event.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
+            Await.until("sourced into " + LiveEvents.STREAM, Duration.ofSeconds(15),
+                    () -> {
+                        try {
+                            return jsm.getStreamInfo(LiveEvents.STREAM).getStreamState().getLastSequence() >= before + 210;
+                        } catch (Exception e) {
+                            return false;
+                        }
+                    });
+            long last = jsm.getStreamInfo(LiveEvents.STREAM).getStreamState().getLastSequence();
+            try (Client far = new Client(admin, "", last - 205)) {
+                assertEquals(429, far.response.statusCode());
+            }
+            try (Client near = new Client(admin, "", last - 5)) {
+                assertEquals(200, near.response.statusCode());
+            }
+        }
     }
 }

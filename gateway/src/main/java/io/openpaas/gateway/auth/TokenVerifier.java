@@ -22,25 +22,33 @@ public class TokenVerifier {
 
     private final JWTParser parser;
     private final Vertx vertx;
+    private final io.openpaas.gateway.events.Revocations revocations;
     private final Map<String, Verified> verified = new ConcurrentHashMap<>();
 
     /** What the gateway needs of a valid token: who, through which API token, until when. */
     public record Verified(String subject, String tokenId, long expiresAtMillis, boolean admin) {
     }
 
-    public TokenVerifier(JWTParser parser, Vertx vertx) {
+    public TokenVerifier(JWTParser parser, Vertx vertx, io.openpaas.gateway.events.Revocations revocations) {
         this.parser = parser;
         this.vertx = vertx;
+        this.revocations = revocations;
     }
 
-    /** Completes with the verified token, or null for any invalid one. */
+    /**
+     * Completes with the verified token, or null for any invalid one, including one whose API
+     * token was revoked or whose user was deleted (checked on every request, cached or not).
+     */
     public Future<Verified> verify(String token) {
         Verified known = verified.get(token);
         if (known != null) {
-            if (known.expiresAtMillis() > System.currentTimeMillis()) {
+            if (known.expiresAtMillis() > System.currentTimeMillis() && !revocations.refuses(known.tokenId(), known.subject())) {
                 return Future.succeededFuture(known);
             }
             verified.remove(token);
+            if (known.expiresAtMillis() > System.currentTimeMillis()) {
+                return Future.succeededFuture(null);
+            }
         }
         return vertx.executeBlocking(() -> {
             try {
@@ -53,6 +61,9 @@ public class TokenVerifier {
                 // a token capped by a role ceiling never acts as platform admin
                 boolean admin = jwt.getGroups().contains("admin") && jwt.getClaim("role_ceiling") == null;
                 Verified v = new Verified(jwt.getSubject(), tid, jwt.getExpirationTime() * 1000, admin);
+                if (revocations.refuses(tid, v.subject())) {
+                    return null;
+                }
                 verified.put(token, v);
                 return v;
             } catch (ParseException e) {

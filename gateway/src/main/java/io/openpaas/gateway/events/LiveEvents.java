@@ -42,12 +42,37 @@ public class LiveEvents {
     private final MembershipView memberships;
     private final LiveEventsConfig config;
     private final Vertx vertx;
+    /** Streams open now, to count them and to end those of a revoked token or deleted user. */
+    private final java.util.Set<Open> open = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
-    public LiveEvents(GatewayNats nats, MembershipView memberships, LiveEventsConfig config, Vertx vertx) {
+    private record Open(TokenVerifier.Verified caller, HttpServerResponse response, Context context) {
+    }
+
+    public LiveEvents(GatewayNats nats, MembershipView memberships, LiveEventsConfig config, Vertx vertx, Revocations revocations) {
         this.nats = nats;
         this.memberships = memberships;
         this.config = config;
         this.vertx = vertx;
+        revocations.onRevoked(this::endRevoked);
+    }
+
+    /** Ends, within moments of the event, every open stream of a revoked API token or a deleted user. */
+    private void endRevoked(String tokenId, String userId) {
+        for (Open o : open) {
+            boolean hit = tokenId != null && tokenId.equals(o.caller().tokenId()) || userId != null && userId.equals(o.caller().subject());
+            if (hit) {
+                o.context().runOnContext(v -> {
+                    if (!o.response().ended() && !o.response().closed()) {
+                        o.response().end(": access revoked\n\n");
+                    }
+                });
+            }
+        }
+    }
+
+    /** Open live streams now (all, or one user's). */
+    public int openStreams(String userId) {
+        return (int) open.stream().filter(o -> userId == null || userId.equals(o.caller().subject())).count();
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -101,14 +126,57 @@ public class LiveEvents {
         return !"_".equals(projectId) && memberships.isMember(projectId, caller.subject());
     }
 
-    /** Streams the events to an accepted request; the response headers are not written yet. */
+    /**
+     * Streams the events to an accepted request; the response headers are not written yet.
+     * Refused with 429 beyond the streams a user or the gateway may hold, and for a
+     * {@code Last-Event-ID} further behind than the replay allows.
+     */
     public void stream(TokenVerifier.Verified caller, Subscription sub, HttpServerResponse response) {
         Connection connection = nats.connectedOrNull();
         if (connection == null) {
             GatewayProblems.send(response, 503, "unavailable", "Service unavailable", "the event stream is not reachable; retry shortly");
             return;
         }
+        if (openStreams(caller.subject()) >= config.maxStreamsPerUser()) {
+            tooMany(response, "you have " + config.maxStreamsPerUser() + " live event streams open already; close one first");
+            return;
+        }
+        if (open.size() >= config.maxStreams()) {
+            tooMany(response, "this gateway serves its most live event streams (" + config.maxStreams() + "); retry later");
+            return;
+        }
         Context context = vertx.getOrCreateContext();
+        Open mine = new Open(caller, response, context);
+        open.add(mine);
+        response.closeHandler(v -> open.remove(mine));
+        response.endHandler(v -> open.remove(mine));
+        if (sub.afterSeq() == null) {
+            start(caller, sub, response, connection, context);
+            return;
+        }
+        // how far behind the client is: the stream's last sequence (a server request, off the event loop)
+        vertx.executeBlocking(() -> connection.getStreamContext(STREAM).getStreamInfo().getStreamState().getLastSequence(), false)
+                .onComplete(last -> {
+                    if (last.succeeded() && last.result() - sub.afterSeq() > config.maxReplay()) {
+                        open.remove(mine);
+                        tooMany(response, "Last-Event-ID " + sub.afterSeq() + " is " + (last.result() - sub.afterSeq())
+                                + " events behind; at most " + config.maxReplay() + " are replayed: reconnect without it, "
+                                + "and read the history from GET /api/v1/audit");
+                        return;
+                    }
+                    start(caller, sub, response, connection, context);
+                });
+    }
+
+    private static void tooMany(HttpServerResponse response, String detail) {
+        response.putHeader("Retry-After", "5");
+        GatewayProblems.send(response, 429, "too-many-requests", "Too many requests", detail);
+    }
+
+    private void start(TokenVerifier.Verified caller, Subscription sub, HttpServerResponse response, Connection connection, Context context) {
+        if (response.ended() || response.closed()) {
+            return;
+        }
         response.setChunked(true).putHeader("Content-Type", "text/event-stream").putHeader("Cache-Control", "no-store")
                 .putHeader("X-Accel-Buffering", "no");
         response.write("retry: 3000\n: connected\n\n");
@@ -162,6 +230,7 @@ public class LiveEvents {
             vertx.cancelTimer(heartbeat);
             vertx.cancelTimer(expiry);
             release.run();
+            open.removeIf(o -> o.response() == response);
         };
         response.closeHandler(v -> cleanup.run());
         response.endHandler(v -> cleanup.run());

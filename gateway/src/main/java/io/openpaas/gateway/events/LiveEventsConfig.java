@@ -15,4 +15,19 @@ public interface LiveEventsConfig {
     /** How long the aggregate stream {@code PAAS_EVENTS} keeps events for reconnecting clients. */
     @WithDefault("P7D")
     Duration replayWindow();
+
+    /** Live streams one user may hold open at once; one more answers 429. */
+    @WithDefault("5")
+    int maxStreamsPerUser();
+
+    /** Live streams this gateway holds open at once; one more answers 429. */
+    @WithDefault("1000")
+    int maxStreams();
+
+    /**
+     * The most events a reconnect with {@code Last-Event-ID} may replay; an id further behind
+     * answers 429 (reconnect without it, or from a newer id) rather than reading days of events.
+     */
+    @WithDefault("10000")
+    long maxReplay();
 }

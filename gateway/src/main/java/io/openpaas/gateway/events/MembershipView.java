@@ -37,9 +37,15 @@ public class MembershipView {
     private volatile long appliedSeq;
     private volatile long caughtUpTo = Long.MAX_VALUE;
     private volatile MessageConsumer consumer;
+    private final java.util.List<java.util.function.Consumer<String>> userDeletedListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public MembershipView(GatewayNats nats) {
         this.nats = nats;
+    }
+
+    /** Called with the user's id when a user is deleted (on a NATS thread). */
+    public void onUserDeleted(java.util.function.Consumer<String> listener) {
+        userDeletedListeners.add(listener);
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -92,6 +98,7 @@ public class MembershipView {
                 case "paas.member.user_deleted" -> {
                     deletedUsers.add(user);
                     byProject.values().forEach(members -> members.computeIfPresent(user, (k, e) -> new Entry(null, at)));
+                    userDeletedListeners.forEach(l -> l.accept(user));
                 }
                 default -> {
                 }
