@@ -52,4 +52,8 @@ public interface GatewayConfig {
         @WithDefault("PT1S")
         Duration window();
     }
+
+    /** Repeated refusals of one caller (same status and path) are recorded as one event per window. */
+    @WithDefault("PT10S")
+    Duration deniedAggregationWindow();
 }

@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.openpaas.common.testing.Await;
 import io.openpaas.common.testing.Sql;
@@ -76,11 +77,28 @@ class GatewayProtectionsTest {
     @Test
     void requestsRefusedAtTheGatewayAreAudited() {
         String requestId = UUID.randomUUID().toString();
-        given().auth().oauth2("eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.").header("X-Request-Id", requestId).get("/api/v1/projects")
-                .then().statusCode(401);
+        given().auth().oauth2("eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.").header("X-Request-Id", requestId)
+                .get("/api/v1/projects/" + UUID.randomUUID()).then().statusCode(401);
         Await.value("denied record", Duration.ofSeconds(15), 1L, () -> Sql.count(
                 "select count(*) from audit.audit_records where correlation_id = ? and type = 'paas.security.denied' and actor = 'anonymous'",
                 requestId));
+    }
+
+    /** A flood without a token is refused and fully accounted for, in a handful of audit records rather than one each. */
+    @Test
+    void repeatedUnauthenticatedRequestsAreAuditedAggregated() {
+        String path = "/api/v1/projects/" + UUID.randomUUID();
+        int requests = 150;
+        java.util.Map<Integer, Integer> statuses = new java.util.TreeMap<>();
+        for (int i = 0; i < requests; i++) {
+            statuses.merge(given().get(path).statusCode(), 1, Integer::sum);
+        }
+        assertTrue(statuses.keySet().stream().allMatch(s -> s == 401 || s == 429), "only 401 or 429: " + statuses);
+        String sum = "select coalesce(sum(coalesce((data::jsonb->>'count')::int, 1)), 0) from audit.audit_records "
+                + "where type = 'paas.security.denied' and resource = ?";
+        Await.value("every refusal accounted for", Duration.ofSeconds(20), (long) requests, () -> Sql.count(sum, path));
+        long records = Sql.count("select count(*) from audit.audit_records where type = 'paas.security.denied' and resource = ?", path);
+        assertTrue(records <= 8, requests + " refusals (" + statuses + ") took " + records + " audit records");
     }
 
     @Test

@@ -23,6 +23,7 @@ class RouteTableTest {
         public int poolSize() { return 1; }
         public java.util.Optional<java.util.List<String>> corsOrigins() { return java.util.Optional.empty(); }
         public RateLimit rateLimit() { return null; }
+        public Duration deniedAggregationWindow() { return Duration.ofSeconds(1); }
     });
 
     @ParameterizedTest(name = "{0} → {1}")

@@ -20,9 +20,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * Publishes {@code paas.security._.denied} for the requests the gateway itself refuses (401
  * without a valid token, 429 over the rate limit), in the platform's CloudEvents envelope. The
  * gateway keeps no database, so there is no outbox: each event carries its id as
- * {@code Nats-Msg-Id} and is retried a few times, and JetStream drops a repeat. A flood of 429s
- * from one caller is recorded once per window, not once per request, so that an abusive client
- * cannot flood the audit trail through the gateway. Events never contain the token.
+ * {@code Nats-Msg-Id} and is retried a few times, and JetStream drops a repeat. Denials are
+ * aggregated per caller (token, or client address when unauthenticated), status and path: the
+ * first of an aggregation window is recorded at once, the repeats of that window as one more
+ * event carrying their {@code count} when the window closes, so an abusive client cannot flood
+ * the audit trail through the gateway while every refusal is still accounted for. Events never
+ * contain the token.
  */
 @ApplicationScoped
 public class DeniedEventPublisher {
@@ -30,34 +33,75 @@ public class DeniedEventPublisher {
     public static final String SUBJECT = "paas.security._.denied";
     private static final int ATTEMPTS = 5;
 
+    /** Repeats of one denial within the current window: the first one was recorded already. */
+    private static final class Repeats {
+        final String method;
+        final String path;
+        final String actor;
+        final String requestId;
+        final java.util.concurrent.atomic.AtomicLong count = new java.util.concurrent.atomic.AtomicLong();
+
+        Repeats(String method, String path, String actor, String requestId) {
+            this.method = method;
+            this.path = path;
+            this.actor = actor;
+            this.requestId = requestId;
+        }
+    }
+
     private final ObjectMapper mapper = new ObjectMapper();
     private final GatewayNats nats;
     private final Vertx vertx;
-    private final Map<String, Long> rateLimitedWindows = new ConcurrentHashMap<>();
+    private final java.time.Duration window;
+    private final Map<String, Repeats> repeats = new ConcurrentHashMap<>();
 
-    public DeniedEventPublisher(GatewayNats nats, Vertx vertx) {
+    public DeniedEventPublisher(GatewayNats nats, Vertx vertx, io.openpaas.gateway.GatewayConfig config) {
         this.nats = nats;
         this.vertx = vertx;
+        this.window = config.deniedAggregationWindow();
     }
 
     void onStart(@Observes StartupEvent event) {
-        vertx.setPeriodic(60_000, id -> rateLimitedWindows.clear());
+        vertx.setPeriodic(window.toMillis(), id -> flush());
     }
 
-    /** Records a refused request; for 429, only the first of each caller's window. */
-    public void denied(int status, String method, String path, String actor, String requestId, String limitKey, long window) {
-        if (status == 429) {
-            Long previous = rateLimitedWindows.put(limitKey, window);
-            if (previous != null && previous == window) {
+    /** Records a refused request: the first of its kind in a window at once, its repeats counted. */
+    public void denied(int status, String method, String path, String actor, String requestId, String limitKey, long ignored) {
+        if (limitKey != null) {
+            String key = status + " " + limitKey + " " + method + " " + path;
+            boolean[] first = {false};
+            Repeats r = repeats.computeIfAbsent(key, k -> {
+                first[0] = true;
+                return new Repeats(method, path, actor, requestId);
+            });
+            if (!first[0]) {
+                r.count.incrementAndGet();
                 return;
             }
         }
+        publish(status, method, path, actor, requestId, 1);
+    }
+
+    /** Closes the window: one event per denial that repeated, with how often. */
+    void flush() {
+        for (var entry : repeats.entrySet()) {
+            repeats.remove(entry.getKey());
+            long n = entry.getValue().count.get();
+            if (n > 0) {
+                Repeats r = entry.getValue();
+                publish(Integer.parseInt(entry.getKey().substring(0, 3)), r.method, r.path, r.actor, r.requestId, n);
+            }
+        }
+    }
+
+    private void publish(int status, String method, String path, String actor, String requestId, long count) {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("status", status);
         data.put("reason", status == 429 ? "rate_limited" : "unauthenticated");
         data.put("method", method);
         data.put("path", path);
         data.put("service", "gateway");
+        data.put("count", count);
         Map<String, Object> envelope = new LinkedHashMap<>();
         String id = UUID.randomUUID().toString();
         envelope.put("specversion", "1.0");

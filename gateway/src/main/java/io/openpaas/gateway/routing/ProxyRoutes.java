@@ -181,10 +181,28 @@ public class ProxyRoutes {
         }
     }
 
+    /**
+     * A request without a valid token: limited per client address first (a flood answers 429
+     * without reaching anything), then 401. Either way the denial is recorded aggregated per
+     * address (see {@link io.openpaas.gateway.events.DeniedEventPublisher}), so a flood of
+     * unauthenticated requests cannot write a permanent audit record each.
+     */
     private void unauthorized(HttpServerRequest request, HttpServerResponse response, String requestId) {
-        response.putHeader("WWW-Authenticate", "Bearer");
-        GatewayProblems.send(response, 401, "unauthorized", "Authentication required", "a valid bearer token is required");
-        denied.denied(401, request.method().name(), request.path(), "anonymous", requestId, null, 0);
+        String address = request.remoteAddress() == null ? "unknown" : request.remoteAddress().hostAddress();
+        String key = "anon:" + address;
+        limiter.acquire(key).onComplete(ar -> {
+            RateLimiter.Decision decision = ar.succeeded() ? ar.result() : RateLimiter.Decision.ALLOWED;
+            if (!decision.allowed()) {
+                response.putHeader("Retry-After", Long.toString(decision.retryAfterSeconds()));
+                GatewayProblems.send(response, 429, "too-many-requests", "Too many requests",
+                        "too many requests without a valid token from this address; retry after " + decision.retryAfterSeconds() + " s");
+                denied.denied(429, request.method().name(), request.path(), "anonymous", requestId, key, 0);
+                return;
+            }
+            response.putHeader("WWW-Authenticate", "Bearer");
+            GatewayProblems.send(response, 401, "unauthorized", "Authentication required", "a valid bearer token is required");
+            denied.denied(401, request.method().name(), request.path(), "anonymous", requestId, key, 0);
+        });
     }
 
     private void forward(HttpServerRequest request, HttpServerResponse response, Upstream upstream, String requestId, long start) {
