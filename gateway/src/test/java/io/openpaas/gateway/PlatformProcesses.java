@@ -31,6 +31,16 @@ public class PlatformProcesses implements QuarkusTestResourceLifecycleManager {
 
     private final List<Process> processes = new ArrayList<>();
     private HttpServer slow;
+    /** Init arg {@code services=all}: also launch build-, deploy- and secrets-service (else they answer 502 and 504). */
+    private boolean allServices;
+    /** Init arg {@code rate-limit}: the gateway's per-token budget (0: off). */
+    private String rateLimit;
+
+    @Override
+    public void init(Map<String, String> initArgs) {
+        allServices = "all".equals(initArgs.get("services"));
+        rateLimit = initArgs.get("rate-limit");
+    }
 
     @Override
     public Map<String, String> start() {
@@ -51,6 +61,13 @@ public class PlatformProcesses implements QuarkusTestResourceLifecycleManager {
                     "openpaas.nats.durable-suffix", "-test");
             launch("project-service", projectPort, common, work);
             launch("audit-service", auditPort, common, work);
+            Map<String, Integer> others = new HashMap<>();
+            if (allServices) {
+                for (String other : List.of("build-service", "deploy-service", "secrets-service")) {
+                    others.put(other, freePort());
+                    launch(other, others.get(other), common, work);
+                }
+            }
             slow = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
             slow.createContext("/", exchange -> {
                 try {
@@ -64,13 +81,25 @@ public class PlatformProcesses implements QuarkusTestResourceLifecycleManager {
             slow.start();
             awaitReady(projectPort, "project-service", work);
             awaitReady(auditPort, "audit-service", work);
+            for (var other : others.entrySet()) {
+                awaitReady(other.getValue(), other.getKey(), work);
+            }
             Map<String, String> config = new HashMap<>();
             config.put("openpaas.gateway.project-url", "http://127.0.0.1:" + projectPort);
             config.put("openpaas.gateway.audit-url", "http://127.0.0.1:" + auditPort);
-            config.put("openpaas.gateway.build-url", "http://127.0.0.1:" + freePort()); // nothing listens: 502
-            config.put("openpaas.gateway.deploy-url", "http://127.0.0.1:" + slow.getAddress().getPort()); // too slow: 504
-            config.put("openpaas.gateway.secrets-url", "http://127.0.0.1:" + freePort());
-            config.put("openpaas.gateway.upstream-timeout", "PT1S");
+            if (allServices) {
+                config.put("openpaas.gateway.build-url", "http://127.0.0.1:" + others.get("build-service"));
+                config.put("openpaas.gateway.deploy-url", "http://127.0.0.1:" + others.get("deploy-service"));
+                config.put("openpaas.gateway.secrets-url", "http://127.0.0.1:" + others.get("secrets-service"));
+            } else {
+                config.put("openpaas.gateway.build-url", "http://127.0.0.1:" + freePort()); // nothing listens: 502
+                config.put("openpaas.gateway.deploy-url", "http://127.0.0.1:" + slow.getAddress().getPort()); // too slow: 504
+                config.put("openpaas.gateway.secrets-url", "http://127.0.0.1:" + freePort());
+                config.put("openpaas.gateway.upstream-timeout", "PT1S");
+            }
+            if (rateLimit != null) {
+                config.put("openpaas.gateway.rate-limit.requests", rateLimit);
+            }
             return config;
         } catch (IOException e) {
             throw new IllegalStateException(e);
