@@ -18,23 +18,25 @@ ACKED="$WORK/acked" STOP="$WORK/stop"
 : > "$ACKED"
 
 TOKEN="${OPENPAAS_BOOTSTRAP_ADMIN_TOKEN:-$(cat "$OPENPAAS_STATE_DIR/admin-token")}"
-jwt() { curl -fsS "$GW/api/v1/auth/token" -H 'Content-Type: application/json' -d "{\"api_token\":\"$TOKEN\"}" \
+jwt() { curl -m 5 -fsS "$GW/api/v1/auth/token" -H 'Content-Type: application/json' -d "{\"api_token\":\"$TOKEN\"}" \
         | sed 's/.*"access_token":"\([^"]*\)".*/\1/'; }
 
 # the load: one create after another; a 201 is an acknowledged write, anything else is retried later
 load() {
+  set +e +o pipefail # a failed request is part of the test, not a reason for the load to stop
   local token="" n=0 code body
   while [ ! -e "$STOP" ]; do
-    [ -n "$token" ] || token="$(jwt 2>/dev/null || true)"
+    [ -n "$token" ] || token="$(jwt 2>/dev/null)"
     n=$((n + 1))
     body="$(curl -s -m 5 -o - -w '\n%{http_code}' "$GW/api/v1/projects" -H "Authorization: Bearer $token" \
             -H 'Content-Type: application/json' -d "{\"name\":\"crash $n $RANDOM\"}" 2>/dev/null || true)"
     code="${body##*$'\n'}"
     if [ "$code" = 201 ]; then
-      echo "$body" | head -1 | sed 's/.*"id":"\([^"]*\)".*/\1/' >> "$ACKED"
-    elif [ "$code" = 401 ]; then
-      token=""
+      body="${body%%$'\n'*}"
+      sed 's/.*"id":"\([^"]*\)".*/\1/' <<< "$body" >> "$ACKED"
     else
+      echo "$(date +%T) $code" >> "$WORK/refused"
+      [ "$code" = 401 ] && token=""
       sleep 0.05
     fi
   done
@@ -76,5 +78,21 @@ for _ in $(seq 1 60); do
   [ "$now" = "$last" ] && break
   last="$now"; sleep 2
 done
+echo "answers other than 201 during the run (status: count; 000 = no answer within 5 s):"
+touch "$WORK/refused"
+awk '{print $2}' "$WORK/refused" | sort | uniq -c | awk '{printf "  %s: %s\n", $2, $1}'
+# and the gateway still follows revocations after all of it
+J="$(jwt)"
+R="$(curl -fsS "$GW/api/v1/tokens" -H "Authorization: Bearer $J" -H 'Content-Type: application/json' -d '{"name":"crash-revocation"}')"
+TID="$(sed 's/.*"id":"\([^"]*\)".*/\1/' <<< "$R")" T2="$(sed 's/.*"token":"\([^"]*\)".*/\1/' <<< "$R")"
+J2="$(curl -fsS "$GW/api/v1/auth/token" -H 'Content-Type: application/json' -d "{\"api_token\":\"$T2\"}" | sed 's/.*"access_token":"\([^"]*\)".*/\1/')"
+curl -fsS -o /dev/null "$GW/api/v1/users/me" -H "Authorization: Bearer $J2"
+curl -fsS -o /dev/null -X DELETE "$GW/api/v1/tokens/$TID" -H "Authorization: Bearer $J"
+revoked=no
+for i in $(seq 1 50); do
+  if [ "$(curl -s -o /dev/null -w '%{http_code}' "$GW/api/v1/users/me" -H "Authorization: Bearer $J2")" = 401 ]; then revoked="yes, after ~$((i * 100)) ms"; break; fi
+  sleep 0.1
+done
+echo "a token revoked after the restarts is refused by the gateway: $revoked"
 CP="$(find ~/.m2/repository/io/nats/jnats -name 'jnats-2.26.2.jar' | head -1):$(find ~/.m2/repository/org/postgresql/postgresql -name 'postgresql-*.jar' | sort | tail -1)"
 java -cp "$CP" "$ROOT/bench/CrashCheck.java" "$ACKED" "jdbc:postgresql://$PG_HOST:$PG_PORT/$DB"

@@ -2,7 +2,6 @@ package io.openpaas.common.consumer;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.nats.client.ConsumeOptions;
-import io.nats.client.ConsumerContext;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.Message;
 import io.nats.client.MessageConsumer;
@@ -61,7 +60,10 @@ public class ConsumerRunner {
     private final ConsumerHealth health;
     private final MeterRegistry registry;
     private final Backoff infrastructureBackoff;
-    private final List<MessageConsumer> running = new CopyOnWriteArrayList<>();
+    /** The consumer pulling for each durable now; replaced when the server was restarted. */
+    private final Map<String, MessageConsumer> running = new ConcurrentHashMap<>();
+    /** How each durable is (re)started: its consume call, kept for after a reconnect. */
+    private final Map<String, java.util.concurrent.Callable<MessageConsumer>> starters = new ConcurrentHashMap<>();
     /** Failures of each message itself, by consumer and stream position; cleared when it is applied or parked. */
     private final Map<String, Integer> ownFailures = new ConcurrentHashMap<>();
     private volatile boolean stopped;
@@ -86,11 +88,37 @@ public class ConsumerRunner {
         Thread attach = new Thread(this::attachAll, "consumer-attach");
         attach.setDaemon(true);
         attach.start();
+        // a restarted server has forgotten the pending pulls: pull again on every reconnect
+        nats.onReconnect(() -> {
+            Thread again = new Thread(this::restartAll, "consumer-reattach");
+            again.setDaemon(true);
+            again.start();
+        });
+    }
+
+    /** Replaces every running consumer by a new one on the same durable (its position is the server's). */
+    private void restartAll() {
+        for (var entry : starters.entrySet()) {
+            while (!stopped) {
+                try {
+                    MessageConsumer old = running.get(entry.getKey());
+                    if (old != null) {
+                        old.stop();
+                    }
+                    running.put(entry.getKey(), entry.getValue().call());
+                    Log.infof("consumer %s pulls again after a reconnect", entry.getKey());
+                    break;
+                } catch (Exception e) {
+                    Log.infof("waiting to pull again for %s: %s", entry.getKey(), e.toString());
+                    sleep(Duration.ofSeconds(1));
+                }
+            }
+        }
     }
 
     void onStop(@Observes ShutdownEvent event) {
         stopped = true;
-        for (MessageConsumer consumer : running) {
+        for (MessageConsumer consumer : running.values()) {
             try {
                 consumer.stop();
             } catch (Exception e) {
@@ -155,24 +183,26 @@ public class ConsumerRunner {
                 .build();
         JetStreamManagement jsm = nats.management();
         jsm.addOrUpdateConsumer(domain.streamName(), cc);
-        ConsumerContext context = nats.connection().getConsumerContext(domain.streamName(), durable);
         if (handler.batched()) {
             // keep enough pulled ahead that each transaction can take a full batch
             ConsumeOptions options = ConsumeOptions.builder().batchSize(BATCH * 2).expiresIn(30_000).build();
             BlockingQueue<Message> queue = new ArrayBlockingQueue<>(BATCH * 4);
-            running.add(context.consume(options, msg -> {
+            starters.put(durable, () -> nats.connection().getConsumerContext(domain.streamName(), durable).consume(options, msg -> {
                 try {
                     queue.put(msg);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
             }));
+            running.put(durable, starters.get(durable).call());
             Thread worker = new Thread(() -> drain(handler, durable, queue), durable + "-batches");
             worker.setDaemon(true);
             worker.start();
         } else {
             ConsumeOptions options = ConsumeOptions.builder().batchSize(256).expiresIn(30_000).build();
-            running.add(context.consume(options, msg -> onMessage(handler, durable, msg)));
+            starters.put(durable, () -> nats.connection().getConsumerContext(domain.streamName(), durable)
+                    .consume(options, msg -> onMessage(handler, durable, msg)));
+            running.put(durable, starters.get(durable).call());
         }
         Log.infof("consumer %s attached to %s", durable, domain.streamName());
     }

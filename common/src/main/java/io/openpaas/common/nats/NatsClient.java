@@ -32,6 +32,7 @@ public class NatsClient {
     public static final String DEAD_LETTER_STREAM = "PAAS_DEADLETTER";
 
     private final Set<String> ensuredStreams = ConcurrentHashMap.newKeySet();
+    private final java.util.List<Runnable> reconnectListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile Connection connection;
 
     public NatsClient(NatsConfig config) {
@@ -48,6 +49,11 @@ public class NatsClient {
                 // subjects its user may subscribe to
                 .inboxPrefix("_INBOX_" + config.user());
         config.password().filter(p -> !p.isBlank()).ifPresent(p -> builder.userInfo(config.user(), p));
+        builder.connectionListener((conn, type) -> {
+            if (type == io.nats.client.ConnectionListener.Events.RECONNECTED) {
+                reconnectListeners.forEach(Runnable::run);
+            }
+        });
         Options options = builder.build();
         try {
             connection = Nats.connectReconnectOnConnect(options);
@@ -68,6 +74,14 @@ public class NatsClient {
                 Thread.currentThread().interrupt();
             }
         }
+    }
+
+    /**
+     * Runs {@code listener} (on a NATS thread: hand long work over) after every reconnect. A
+     * server that was restarted has lost the pull requests in flight, so consumers pull again.
+     */
+    public void onReconnect(Runnable listener) {
+        reconnectListeners.add(listener);
     }
 
     public boolean isConnected() {

@@ -140,6 +140,12 @@ public class ProblemMappers {
         if (known != null) {
             return respond(known);
         }
+        if (io.openpaas.common.consumer.TransientFailures.isTransient(e)) {
+            // the database (or another dependency) is away for a moment: say so, and when to retry
+            Log.warnf("request failed on an unavailable dependency: %s", e.toString());
+            return Response.fromResponse(respond(ProblemType.UNAVAILABLE.problem("a dependency of this service is unavailable; retry shortly")))
+                    .header("Retry-After", "2").build();
+        }
         String incident = UUID.randomUUID().toString();
         Log.errorf(e, "unexpected failure, incident %s", incident);
         return respond(ProblemType.INTERNAL.problem("an unexpected error occurred; quote incident " + incident + " when reporting it"));

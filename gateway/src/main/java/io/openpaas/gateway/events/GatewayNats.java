@@ -19,12 +19,26 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class GatewayNats {
 
     private final CompletableFuture<Connection> connection = new CompletableFuture<>();
+    private final java.util.List<Runnable> reconnectListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** Runs {@code listener} on a thread of its own after every reconnect. */
+    public void onReconnect(Runnable listener) {
+        reconnectListeners.add(listener);
+    }
 
     public GatewayNats(@ConfigProperty(name = "openpaas.nats.url") String natsUrl, @ConfigProperty(name = "openpaas.nats.user") String user,
             @ConfigProperty(name = "openpaas.nats.password") java.util.Optional<String> password) {
         Options.Builder builder = new Options.Builder().server(natsUrl).connectionName(user).maxReconnects(-1)
                 .inboxPrefix("_INBOX_" + user); // the only subjects the gateway's user may subscribe to
         password.filter(p -> !p.isBlank()).ifPresent(p -> builder.userInfo(user, p));
+        builder.connectionListener((conn, type) -> {
+            if (type == io.nats.client.ConnectionListener.Events.RECONNECTED) {
+                // a restarted server has forgotten the consumers' pulls: each follower starts again
+                Thread again = new Thread(() -> reconnectListeners.forEach(Runnable::run), "gateway-nats-reconnected");
+                again.setDaemon(true);
+                again.start();
+            }
+        });
         Thread connect = new Thread(() -> {
             try {
                 connection.complete(Nats.connectReconnectOnConnect(builder.build()));

@@ -54,6 +54,12 @@ public class LiveEvents {
         this.config = config;
         this.vertx = vertx;
         revocations.onRevoked(this::endRevoked);
+        // after a reconnect the streams' consumers may be stale: end them, clients resume with Last-Event-ID
+        nats.onReconnect(() -> open.forEach(o -> o.context().runOnContext(v -> {
+            if (!o.response().ended() && !o.response().closed()) {
+                o.response().end(": reconnect with Last-Event-ID\n\n");
+            }
+        })));
     }
 
     /** Ends, within moments of the event, every open stream of a revoked API token or a deleted user. */

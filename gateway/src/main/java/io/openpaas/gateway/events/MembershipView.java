@@ -50,6 +50,18 @@ public class MembershipView {
 
     void onStart(@Observes StartupEvent event) {
         nats.connection().thenAccept(this::follow);
+        nats.onReconnect(() -> nats.connection().thenAccept(connection -> {
+            MessageConsumer old = consumer;
+            consumer = null;
+            if (old != null) {
+                try {
+                    old.stop();
+                } catch (Exception e) {
+                    Log.debugf("stopping the membership follower: %s", e.toString());
+                }
+            }
+            follow(connection); // from the next sequence it has not applied
+        }));
     }
 
     private void follow(Connection connection) {
@@ -58,8 +70,9 @@ public class MembershipView {
                 try {
                     var stream = connection.getStreamContext(STREAM);
                     caughtUpTo = stream.getStreamInfo().getStreamState().getLastSequence();
-                    consumer = stream.createOrderedConsumer(new OrderedConsumerConfiguration().deliverPolicy(DeliverPolicy.All))
-                            .consume(this::apply);
+                    OrderedConsumerConfiguration from = appliedSeq == 0 ? new OrderedConsumerConfiguration().deliverPolicy(DeliverPolicy.All)
+                            : new OrderedConsumerConfiguration().deliverPolicy(DeliverPolicy.ByStartSequence).startSequence(appliedSeq + 1);
+                    consumer = stream.createOrderedConsumer(from).consume(this::apply);
                 } catch (Exception e) {
                     Log.infof("membership view waits for %s: %s", STREAM, e.toString());
                     sleep();

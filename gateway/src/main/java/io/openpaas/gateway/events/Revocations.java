@@ -49,6 +49,18 @@ public class Revocations {
 
     void onStart(@Observes StartupEvent event) {
         nats.connection().thenAccept(this::follow);
+        nats.onReconnect(() -> nats.connection().thenAccept(connection -> {
+            MessageConsumer old = consumer;
+            consumer = null;
+            if (old != null) {
+                try {
+                    old.stop();
+                } catch (Exception e) {
+                    Log.debugf("stopping the revocation follower: %s", e.toString());
+                }
+            }
+            follow(connection); // again from one token lifetime back: applying a revocation twice is harmless
+        }));
     }
 
     /** True when a token of this API token id or user must be refused now. */
