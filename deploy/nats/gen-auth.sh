@@ -4,14 +4,15 @@
 # only from its own durable consumers, to create only the streams it owns or reads, and to receive
 # only on its own inbox prefix. See docs/architecture.md, "Who may publish what on NATS".
 #
-# Usage: gen-auth.sh <state-dir> [durable suffix ...]     (the tests pass their suffixes, e.g. -test)
+# Usage: gen-auth.sh <state-dir> [durable suffix ...]     (the tests add their suffixes, e.g. -test)
 # Writes <state-dir>/nats/auth.conf (included by nats-server.conf) and <state-dir>/nats/passwords/<user>
 # (0600), keeping existing passwords, plus the read-only subscribers listed in
 # <state-dir>/nats/subscribers.list ("<name> <security 0|1>" a line; password in
 # passwords/subscriber-<name>), which deploy/local/subscribers.sh adds and revokes.
 set -euo pipefail
 STATE="$1"; shift
-SUFFIXES=("$@"); [ ${#SUFFIXES[@]} -eq 0 ] && SUFFIXES=("")
+# the platform's own consumer names (no suffix) always, and whatever suffixes the caller adds
+SUFFIXES=("" "$@")
 umask 077
 mkdir -p "$STATE/nats/passwords"
 touch "$STATE/nats/subscribers.list"

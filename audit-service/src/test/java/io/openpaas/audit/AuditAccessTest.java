@@ -62,6 +62,8 @@ class AuditAccessTest {
     static World world() throws Exception {
         World w = new World(UUID.randomUUID().toString(), UUID.randomUUID().toString(), UUID.randomUUID().toString(),
                 UUID.randomUUID().toString(), UUID.randomUUID().toString());
+        // the service is ready once its consumers are attached: only then does a projection follow
+        Await.until("ready", Duration.ofSeconds(60), () -> given().get("/health/ready").statusCode() == 200);
         Instant now = Instant.now();
         member("added", w.project(), w.owner(), "owner", now);
         member("added", w.project(), w.developer(), "developer", now);
@@ -111,7 +113,11 @@ class AuditAccessTest {
         member("added", w.project(), w.owner(), "owner", later.minusSeconds(60));
         Await.value("owner removed", Duration.ofSeconds(15), 1L, () -> Sql.count(
                 "select count(*) from audit.member_projection where project_id = ?::uuid and user_id = ? and role is null", w.project(), w.owner()));
-        Await.sleep(500);
+        // a marker after the late event: once projected, the late one has been through the projector too
+        String markerProject = UUID.randomUUID().toString();
+        member("added", markerProject, w.owner(), "viewer", Instant.now());
+        Await.value("the marker", Duration.ofSeconds(15), 1L, () -> Sql.count(
+                "select count(*) from audit.member_projection where project_id = ?::uuid", markerProject));
         given().auth().oauth2(w.token(Actor.OWNER)).queryParam("project", w.project()).get("/api/v1/audit").then().statusCode(404);
     }
 }

@@ -53,9 +53,12 @@ class AuditRecorderTest {
         publish("paas.project." + project + ".created", body, id + "-redelivery");
         assertEquals(2, nats.count("PAAS_PROJECT", "paas.project." + project + ".>"));
 
-        Await.value("audit record", Duration.ofSeconds(15), 1L,
-                () -> Sql.count("select count(*) from audit.audit_records where event_id = ?", id));
-        Await.sleep(500);
+        // a marker published after both: once it is stored, both copies have been through the consumer (in order)
+        String marker = UUID.randomUUID().toString();
+        String elsewhere = UUID.randomUUID().toString();
+        publish("paas.project." + elsewhere + ".updated", event(marker, elsewhere, "paas.project.updated"), marker);
+        Await.value("the marker stored", Duration.ofSeconds(15), 1L,
+                () -> Sql.count("select count(*) from audit.audit_records where event_id = ?", marker));
         assertEquals(1, Sql.count("select count(*) from audit.audit_records where event_id = ?", id));
         assertEquals(1, Sql.count("select count(*) from audit.inbox_events where event_id = ?", id));
 

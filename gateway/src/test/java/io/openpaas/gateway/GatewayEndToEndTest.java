@@ -72,7 +72,12 @@ class GatewayEndToEndTest {
                 () -> stream.count("PAAS_PROJECT", "paas.project." + id + ".created"));
         Await.value("audit record", Duration.ofSeconds(10), 1L,
                 () -> Sql.count("select count(*) from audit.audit_records where type = 'paas.project.created' and resource = ?", id));
-        Await.sleep(500); // room for a duplicate to show up, were there one
+        // a marker write after it: once audited, anything the relay and the consumer did with the first is done too
+        String marker = given().auth().oauth2(jwt).contentType(ContentType.JSON)
+                .body("{\"name\":\"marker\",\"slug\":\"mk-" + UUID.randomUUID().toString().substring(0, 8) + "\"}").post("/api/v1/projects")
+                .then().statusCode(201).extract().path("id");
+        Await.value("the marker audited", Duration.ofSeconds(10), 1L,
+                () -> Sql.count("select count(*) from audit.audit_records where type = 'paas.project.created' and resource = ?", marker));
         assertEquals(1, stream.count("PAAS_PROJECT", "paas.project." + id + ".created"));
         assertEquals(1, Sql.count("select count(*) from audit.audit_records where type = 'paas.project.created' and resource = ?", id));
 
@@ -84,12 +89,23 @@ class GatewayEndToEndTest {
     @Test
     void refusesMissingExpiredAndTamperedTokensAtTheEdge() {
         String user = UUID.randomUUID().toString();
-        given().get("/api/v1/projects").then().statusCode(401).contentType("application/problem+json")
+        java.util.List<String> ids = new java.util.ArrayList<>();
+        traced(ids, null).get("/api/v1/projects/" + UUID.randomUUID()).then().statusCode(401).contentType("application/problem+json")
                 .header("WWW-Authenticate", "Bearer");
-        given().auth().oauth2(TestTokens.expired(user)).get("/api/v1/projects").then().statusCode(401);
-        given().auth().oauth2(TestTokens.tampered(TestTokens.user(user))).get("/api/v1/projects").then().statusCode(401);
-        given().auth().oauth2(TestTokens.signedByAnotherKey(user)).get("/api/v1/audit").then().statusCode(401);
+        traced(ids, TestTokens.expired(user)).get("/api/v1/projects/" + UUID.randomUUID()).then().statusCode(401);
+        traced(ids, TestTokens.tampered(TestTokens.user(user))).get("/api/v1/projects/" + UUID.randomUUID()).then().statusCode(401);
+        traced(ids, TestTokens.signedByAnotherKey(user)).get("/api/v1/audit/" + UUID.randomUUID()).then().statusCode(401);
         given().auth().oauth2(TestTokens.user(user)).get("/api/v1/projects").then().statusCode(200);
+        // refused at the edge: the gateway recorded each refusal, and no service ever saw the request
+        Await.until("the gateway's refusals audited", Duration.ofSeconds(15), () -> ids.stream().allMatch(id -> Sql.count(
+                "select count(*) from audit.audit_records where correlation_id = ? and type = 'paas.security.denied' and data like ?",
+                id, "%\"service\":\"gateway\"%") == 1));
+        for (String id : ids) {
+            for (String schema : java.util.List.of("projects", "audit")) {
+                assertEquals(0, Sql.count("select count(*) from " + schema + ".outbox_events where payload like ?",
+                        "%\"correlationid\":\"" + id + "\"%"), "the service behind saw request " + id);
+            }
+        }
     }
 
     @Test
@@ -174,9 +190,20 @@ class GatewayEndToEndTest {
                 throw new IllegalStateException(e);
             }
         }
-        // user, project, 3 member events (owner added, viewer added, role changed), service created and updated,
-        // the 403, token created and revoked, project deleted with 2 members removed
-        org.junit.jupiter.api.Assertions.assertTrue(events.size() >= 13, "events: " + events.values());
+        // exactly what these actions must cause, by type
+        java.util.Map<String, Long> byType = new java.util.TreeMap<>();
+        events.values().forEach(subject -> {
+            String[] p = subject.split("\\.");
+            byType.merge("paas." + p[1] + "." + p[3], 1L, Long::sum);
+        });
+        java.util.Map<String, Long> expected = new java.util.TreeMap<>(java.util.Map.ofEntries(
+                java.util.Map.entry("paas.member.user_created", 1L), java.util.Map.entry("paas.security.token_created", 2L), // first token, "ci"
+                java.util.Map.entry("paas.project.created", 1L), java.util.Map.entry("paas.member.added", 2L), // owner, viewer
+                java.util.Map.entry("paas.member.role_changed", 1L), java.util.Map.entry("paas.service.created", 1L),
+                java.util.Map.entry("paas.service.updated", 1L), java.util.Map.entry("paas.security.denied", 1L), // the 403
+                java.util.Map.entry("paas.security.token_revoked", 1L), java.util.Map.entry("paas.project.deleted", 1L),
+                java.util.Map.entry("paas.service.deleted", 1L), java.util.Map.entry("paas.member.removed", 2L))); // with the project
+        assertEquals(expected, byType, "events: " + events.values());
         Await.until("every event audited", Duration.ofSeconds(20), () -> events.keySet().stream().allMatch(
                 e -> Sql.count("select count(*) from audit.audit_records where event_id = ?", e) == 1));
         long denied401 = Sql.count("select count(*) from audit.audit_records where correlation_id = ? and type = 'paas.security.denied'",

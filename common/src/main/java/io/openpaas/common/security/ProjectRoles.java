@@ -12,12 +12,12 @@ public final class ProjectRoles {
     }
 
     public static boolean isRole(String role) {
-        return RANK.contains(role);
+        return role != null && RANK.contains(role);
     }
 
-    /** True when {@code held} is {@code required} or stronger. */
+    /** True when {@code held} is {@code required} or stronger; never for a role outside the rank. */
     public static boolean atLeast(String held, String required) {
-        return held != null && RANK.indexOf(held) >= RANK.indexOf(required);
+        return isRole(held) && isRole(required) && RANK.indexOf(held) >= RANK.indexOf(required);
     }
 
     /** The weaker of two roles; {@code null} stands for "no limit". */

@@ -30,7 +30,7 @@ class ProjectRolesTest {
         assertFalse(ProjectRoles.isRole(Roles.ADMIN));
         assertFalse(ProjectRoles.isRole("Owner"));
         assertFalse(ProjectRoles.isRole(""));
-        // isRole(null) is left out on purpose: List.of(...).contains(null) throws NullPointerException
+        assertFalse(ProjectRoles.isRole(null));
     }
 
     @ParameterizedTest(name = "{0} at least {1} = {2}")
@@ -81,5 +81,12 @@ class ProjectRolesTest {
         assertEquals(OWNER, ProjectRoles.lower(OWNER, null));
         assertEquals(VIEWER, ProjectRoles.lower(VIEWER, null));
         assertNull(ProjectRoles.lower(null, null));
+    }
+
+    @org.junit.jupiter.api.Test
+    void aRoleOutsideTheRankIsNeverReached() {
+        assertFalse(ProjectRoles.atLeast(OWNER, Roles.ADMIN));
+        assertFalse(ProjectRoles.atLeast(VIEWER, "root"));
+        assertFalse(ProjectRoles.atLeast(Roles.ADMIN, VIEWER));
     }
 }

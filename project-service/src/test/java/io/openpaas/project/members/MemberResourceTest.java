@@ -80,7 +80,10 @@ class MemberResourceTest {
         assertEquals(1, Sql.count("select count(*) from projects.deleted_users where user_id = ?", leaver.id()));
         given().contentType(ContentType.JSON).body("{\"api_token\":\"" + leaver.apiToken() + "\"}").post("/api/v1/auth/token")
                 .then().statusCode(401);
-        Await.until("user_deleted and removed events", Duration.ofSeconds(10), () -> stream.count("PAAS_MEMBER", "paas.member._.user_deleted") >= 1
+        // this user's own user_deleted event (the subject is shared by every deletion), published
+        Await.until("user_deleted and removed events", Duration.ofSeconds(10), () -> Sql.count(
+                "select count(*) from projects.outbox_events where subject = 'paas.member._.user_deleted' and sent_at is not null "
+                        + "and payload like ?", "%\"user_id\":\"" + leaver.id() + "\"%") == 1
                 && stream.count("PAAS_MEMBER", "paas.member." + project + ".removed") == 1);
     }
 
