@@ -288,4 +288,40 @@ class LiveEventsTest {
             }
         }
     }
+
+    /** Platform-level events ({@code _}) reach admins only, and a member removed mid-stream stops receiving the project's events. */
+    @Test
+    void platformEventsAreForAdminsAndARemovedMemberStopsReceiving() throws Exception {
+        String admin = adminJwt();
+        String[] owner = user(admin);
+        String[] viewer = user(admin);
+        String a = project(owner[1]);
+        String b = project(owner[1]);
+        for (String p : List.of(a, b)) {
+            given().auth().oauth2(owner[1]).contentType(ContentType.JSON).body("{\"user_id\":\"" + viewer[0] + "\",\"role\":\"viewer\"}")
+                    .post("/api/v1/projects/" + p + "/members").then().statusCode(201);
+            awaitVisible(viewer[1], p);
+        }
+        try (Client viewerStream = new Client(viewer[1], "", null); Client adminStream = new Client(admin, "", null)) {
+            String[] newcomer = user(admin); // paas.member._.user_created: platform-level
+            List<Sse> seenByAdmin = adminStream.until(e -> "paas.member.user_created".equals(e.type())
+                    && newcomer[0].equals(e.data().getString("subject")));
+            assertTrue(seenByAdmin.stream().anyMatch(e -> "_".equals(String.valueOf(e.data().getString("projectid")))
+                    || e.data().getString("projectid") == null), "the admin sees platform events");
+
+            given().auth().oauth2(owner[1]).delete("/api/v1/projects/" + a + "/members/" + viewer[0]).then().statusCode(204);
+            Await.until("the gateway knows the removal", Duration.ofSeconds(15), () -> {
+                try (Client probe = new Client(viewer[1], "?project=" + a, null)) {
+                    return probe.response.statusCode() == 404;
+                } catch (Exception e) {
+                    return false;
+                }
+            });
+            String inA = service(owner[1], a);   // after the removal: not for the viewer
+            String marker = service(owner[1], b); // still a member of b: the marker
+            List<Sse> seen = viewerStream.until(e -> marker.equals(e.data().getString("subject")));
+            assertTrue(seen.stream().noneMatch(e -> inA.equals(e.data().getString("subject"))), "nothing of A after the removal: " + seen);
+            assertTrue(seen.stream().noneMatch(e -> e.type().equals("paas.member.user_created")), "no platform event for a non-admin: " + seen);
+        }
+    }
 }

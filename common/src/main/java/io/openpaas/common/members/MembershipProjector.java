@@ -19,10 +19,10 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @ApplicationScoped
 public class MembershipProjector implements EventHandler {
 
-    public static final String ADDED = "paas.member.added";
-    public static final String ROLE_CHANGED = "paas.member.role_changed";
-    public static final String REMOVED = "paas.member.removed";
-    public static final String USER_DELETED = "paas.member.user_deleted";
+    public static final String ADDED = io.openpaas.common.events.MemberEvents.ADDED;
+    public static final String ROLE_CHANGED = io.openpaas.common.events.MemberEvents.ROLE_CHANGED;
+    public static final String REMOVED = io.openpaas.common.events.MemberEvents.REMOVED;
+    public static final String USER_DELETED = io.openpaas.common.events.MemberEvents.USER_DELETED;
 
     private final String name;
     private final MembersConfig config;

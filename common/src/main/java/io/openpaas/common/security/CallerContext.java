@@ -49,7 +49,7 @@ public class CallerContext {
             String ceiling = text(jwt.getClaim(Roles.CEILING_CLAIM));
             String tokenId = text(jwt.getClaim(Roles.TOKEN_ID_CLAIM));
             // a token limited by a ceiling never carries platform admin power
-            boolean admin = ceiling == null && identity.getRoles().contains(Roles.ADMIN);
+            boolean admin = Caller.actsAsAdmin(identity.getRoles().contains(Roles.ADMIN), ceiling);
             return Optional.of(new Caller(jwt.getSubject(), admin, ceiling, tokenId));
         }
         return Optional.of(new Caller(identity.getPrincipal().getName(), identity.getRoles().contains(Roles.ADMIN)));

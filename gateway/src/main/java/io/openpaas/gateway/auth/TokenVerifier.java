@@ -56,10 +56,9 @@ public class TokenVerifier {
                 if (verified.size() >= MAX_CACHED) {
                     verified.clear();
                 }
-                Object tokenId = jwt.getClaim("tid");
-                String tid = tokenId instanceof jakarta.json.JsonString js ? js.getString() : tokenId == null ? null : tokenId.toString();
-                // a token capped by a role ceiling never acts as platform admin
-                boolean admin = jwt.getGroups().contains("admin") && jwt.getClaim("role_ceiling") == null;
+                String tid = text(jwt.getClaim(io.openpaas.common.security.Roles.TOKEN_ID_CLAIM));
+                String ceiling = text(jwt.getClaim(io.openpaas.common.security.Roles.CEILING_CLAIM));
+                boolean admin = io.openpaas.common.security.Caller.actsAsAdmin(jwt.getGroups().contains(io.openpaas.common.security.Roles.ADMIN), ceiling);
                 Verified v = new Verified(jwt.getSubject(), tid, jwt.getExpirationTime() * 1000, admin);
                 if (revocations.refuses(tid, v.subject())) {
                     return null;
@@ -70,6 +69,10 @@ public class TokenVerifier {
                 return null;
             }
         }, false);
+    }
+
+    private static String text(Object claim) {
+        return claim instanceof jakarta.json.JsonString js ? js.getString() : claim == null ? null : claim.toString();
     }
 
     /** The bearer token of an Authorization header, or null. */

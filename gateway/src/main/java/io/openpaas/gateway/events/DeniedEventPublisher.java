@@ -55,8 +55,12 @@ public class DeniedEventPublisher {
     private final java.time.Duration window;
     private final Map<String, Repeats> repeats = new ConcurrentHashMap<>();
 
-    public DeniedEventPublisher(GatewayNats nats, Vertx vertx, io.openpaas.gateway.GatewayConfig config) {
+    private final io.openpaas.common.events.EventCodec codec;
+
+    public DeniedEventPublisher(GatewayNats nats, Vertx vertx, io.openpaas.gateway.GatewayConfig config,
+            io.openpaas.common.events.EventCodec codec) {
         this.nats = nats;
+        this.codec = codec;
         this.vertx = vertx;
         this.window = config.deniedAggregationWindow();
     }
@@ -102,20 +106,15 @@ public class DeniedEventPublisher {
         data.put("path", path);
         data.put("service", "gateway");
         data.put("count", count);
-        Map<String, Object> envelope = new LinkedHashMap<>();
         String id = UUID.randomUUID().toString();
-        envelope.put("specversion", "1.0");
-        envelope.put("id", id);
-        envelope.put("source", "/gateway");
-        envelope.put("type", "paas.security.denied");
-        envelope.put("subject", path);
-        envelope.put("time", Instant.now().truncatedTo(ChronoUnit.MICROS).toString());
-        envelope.put("datacontenttype", "application/json");
-        envelope.put("actor", actor);
-        envelope.put("correlationid", requestId);
-        envelope.put("data", data);
+        // the platform's one envelope (common-core), as every service publishes it
+        io.openpaas.common.events.EventEnvelope envelope = new io.openpaas.common.events.EventEnvelope(
+                io.openpaas.common.events.EventEnvelope.SPEC_VERSION, id, "/gateway",
+                io.openpaas.common.events.Subjects.type(io.openpaas.common.events.Domain.SECURITY, "denied"), path,
+                Instant.now().truncatedTo(ChronoUnit.MICROS), io.openpaas.common.events.EventEnvelope.JSON, null, actor, requestId,
+                mapper.valueToTree(data));
         try {
-            publish(id, mapper.writeValueAsBytes(envelope), 1);
+            publish(id, codec.encode(envelope).getBytes(java.nio.charset.StandardCharsets.UTF_8), 1);
         } catch (Exception e) {
             Log.warnf("could not encode a denied-request event: %s", e.toString());
         }

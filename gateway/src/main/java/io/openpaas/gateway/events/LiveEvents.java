@@ -36,7 +36,6 @@ import java.util.UUID;
 public class LiveEvents {
 
     public static final String STREAM = "PAAS_EVENTS";
-    private static final List<String> DOMAINS = List.of("PROJECT", "MEMBER", "SERVICE", "BUILD", "DEPLOY", "SECRET", "SECURITY");
 
     private final GatewayNats nats;
     private final MembershipView memberships;
@@ -98,14 +97,14 @@ public class LiveEvents {
                 try {
                     UUID.fromString(project);
                 } catch (IllegalArgumentException e) {
-                    GatewayProblems.send(response, 400, "validation", "Invalid request", "project must be a project id (UUID)");
+                    GatewayProblems.send(response, io.openpaas.common.problem.ProblemType.VALIDATION, "project must be a project id (UUID)");
                     return null;
                 }
             }
             List<String> prefixes = types == null || types.isBlank() ? List.of()
                     : Arrays.stream(types.split(",")).map(String::strip).filter(t -> !t.isEmpty()).toList();
             if (prefixes.stream().anyMatch(t -> !t.startsWith("paas."))) {
-                GatewayProblems.send(response, 400, "validation", "Invalid request", "types are event type prefixes such as paas.build.");
+                GatewayProblems.send(response, io.openpaas.common.problem.ProblemType.VALIDATION, "types are event type prefixes such as paas.build.");
                 return null;
             }
             Long after = null;
@@ -116,7 +115,7 @@ public class LiveEvents {
                     after = -1L;
                 }
                 if (after < 0) {
-                    GatewayProblems.send(response, 400, "validation", "Invalid request", "Last-Event-ID must be an id this stream sent");
+                    GatewayProblems.send(response, io.openpaas.common.problem.ProblemType.VALIDATION, "Last-Event-ID must be an id this stream sent");
                     return null;
                 }
             }
@@ -140,7 +139,7 @@ public class LiveEvents {
     public void stream(TokenVerifier.Verified caller, Subscription sub, HttpServerResponse response) {
         Connection connection = nats.connectedOrNull();
         if (connection == null) {
-            GatewayProblems.send(response, 503, "unavailable", "Service unavailable", "the event stream is not reachable; retry shortly");
+            GatewayProblems.send(response, io.openpaas.common.problem.ProblemType.UNAVAILABLE, "the event stream is not reachable; retry shortly");
             return;
         }
         if (openStreams(caller.subject()) >= config.maxStreamsPerUser()) {
@@ -176,7 +175,7 @@ public class LiveEvents {
 
     private static void tooMany(HttpServerResponse response, String detail) {
         response.putHeader("Retry-After", "5");
-        GatewayProblems.send(response, 429, "too-many-requests", "Too many requests", detail);
+        GatewayProblems.send(response, io.openpaas.common.problem.ProblemType.TOO_MANY_REQUESTS, detail);
     }
 
     private void start(TokenVerifier.Verified caller, Subscription sub, HttpServerResponse response, Connection connection, Context context) {
@@ -269,7 +268,8 @@ public class LiveEvents {
                 .name(STREAM)
                 .storageType(StorageType.File)
                 .maxAge(config.replayWindow())
-                .sources(DOMAINS.stream().map(d -> Source.builder().sourceName("PAAS_" + d).build()).toList())
+                .sources(java.util.Arrays.stream(io.openpaas.common.events.Domain.values())
+                        .map(d -> Source.builder().sourceName(d.streamName()).build()).toList())
                 .build();
         while (true) {
             try {

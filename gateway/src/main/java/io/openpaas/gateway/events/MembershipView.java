@@ -1,5 +1,6 @@
 package io.openpaas.gateway.events;
 
+import io.openpaas.common.events.MemberEvents;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nats.client.Connection;
@@ -106,9 +107,9 @@ public class MembershipView {
             Instant at = Instant.parse(event.path("time").asText());
             String user = data.path("user_id").asText();
             switch (type) {
-                case "paas.member.added", "paas.member.role_changed" -> set(data.path("project_id").asText(), user, data.path("role").asText(), at);
-                case "paas.member.removed" -> set(data.path("project_id").asText(), user, null, at);
-                case "paas.member.user_deleted" -> {
+                case MemberEvents.ADDED, MemberEvents.ROLE_CHANGED -> set(data.path("project_id").asText(), user, data.path("role").asText(), at);
+                case MemberEvents.REMOVED -> set(data.path("project_id").asText(), user, null, at);
+                case MemberEvents.USER_DELETED -> {
                     deletedUsers.add(user);
                     byProject.values().forEach(members -> members.computeIfPresent(user, (k, e) -> new Entry(null, at)));
                     userDeletedListeners.forEach(l -> l.accept(user));

@@ -1,5 +1,7 @@
 package io.openpaas.gateway.problem;
 
+import io.openpaas.common.problem.Problem;
+import io.openpaas.common.problem.ProblemType;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vertx.core.http.HttpServerResponse;
@@ -7,8 +9,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * RFC 9457 answers the gateway itself gives (401, 404, 413, 502, 504). The type URIs are the
- * same catalogue the services use (common's {@code ProblemType}).
+ * RFC 9457 answers the gateway itself gives (401, 404, 413, 429, 502, 503, 504), from the same
+ * catalogue the services use (common-core's {@link ProblemType}).
  */
 public final class GatewayProblems {
 
@@ -17,21 +19,17 @@ public final class GatewayProblems {
     private GatewayProblems() {
     }
 
-    public static void send(HttpServerResponse response, int status, String slug, String title, String detail) {
+    /** Answers the problem of {@code type} (its status, URI and title, as the services give them) with {@code detail}. */
+    public static void send(HttpServerResponse response, ProblemType type, String detail) {
         if (response.headWritten()) {
             response.reset();
             return;
         }
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("type", "https://openpaas.dev/problems/" + slug);
-        body.put("title", title);
-        body.put("status", status);
-        body.put("detail", detail);
         try {
-            response.setStatusCode(status).putHeader("Content-Type", "application/problem+json")
-                    .end(MAPPER.writeValueAsString(body));
+            response.setStatusCode(type.status()).putHeader("Content-Type", Problem.MEDIA_TYPE)
+                    .end(MAPPER.writeValueAsString(type.problem(detail)));
         } catch (JsonProcessingException e) {
-            response.setStatusCode(status).end();
+            response.setStatusCode(type.status()).end();
         }
     }
 }

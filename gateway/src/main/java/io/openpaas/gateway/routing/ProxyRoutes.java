@@ -83,12 +83,12 @@ public class ProxyRoutes {
         response.putHeader(REQUEST_ID, requestId);
         var rule = routes.match(request.path());
         if (rule.isEmpty()) {
-            GatewayProblems.send(response, 404, "not-found", "Not found", "no API resource at " + request.path());
+            GatewayProblems.send(response, io.openpaas.common.problem.ProblemType.NOT_FOUND, "no API resource at " + request.path());
             return;
         }
         String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
         if (length != null && tooLarge(length)) {
-            GatewayProblems.send(response, 413, "payload-too-large", "Payload too large",
+            GatewayProblems.send(response, io.openpaas.common.problem.ProblemType.PAYLOAD_TOO_LARGE,
                     "the request body is larger than " + config.maxBodySize() + " bytes");
             return;
         }
@@ -110,7 +110,7 @@ public class ProxyRoutes {
         String requestId = requestId(request);
         response.putHeader(REQUEST_ID, requestId);
         if (request.method() != io.vertx.core.http.HttpMethod.GET) {
-            GatewayProblems.send(response, 405, "method-not-allowed", "Method not allowed", "the event stream is read with GET");
+            GatewayProblems.send(response, io.openpaas.common.problem.ProblemType.METHOD_NOT_ALLOWED, "the event stream is read with GET");
             return;
         }
         authenticated(rc, requestId, caller -> {
@@ -124,7 +124,7 @@ public class ProxyRoutes {
                 return;
             }
             if (sub.project() != null && !live.visible(caller, sub.project())) {
-                GatewayProblems.send(response, 404, "not-found", "Not found", "project " + sub.project() + " not found");
+                GatewayProblems.send(response, io.openpaas.common.problem.ProblemType.NOT_FOUND, "project " + sub.project() + " not found");
                 return;
             }
             live.stream(caller, sub, response);
@@ -165,7 +165,7 @@ public class ProxyRoutes {
             }
             HttpServerResponse response = rc.response();
             response.putHeader("Retry-After", Long.toString(decision.retryAfterSeconds()));
-            GatewayProblems.send(response, 429, "too-many-requests", "Too many requests",
+            GatewayProblems.send(response, io.openpaas.common.problem.ProblemType.TOO_MANY_REQUESTS,
                     "this token made more than " + config.rateLimit().requests() + " requests in " + config.rateLimit().window().toMillis()
                             + " ms; retry after " + decision.retryAfterSeconds() + " s");
             long window = System.currentTimeMillis() / Math.max(1, config.rateLimit().window().toMillis());
@@ -194,13 +194,13 @@ public class ProxyRoutes {
             RateLimiter.Decision decision = ar.succeeded() ? ar.result() : RateLimiter.Decision.ALLOWED;
             if (!decision.allowed()) {
                 response.putHeader("Retry-After", Long.toString(decision.retryAfterSeconds()));
-                GatewayProblems.send(response, 429, "too-many-requests", "Too many requests",
+                GatewayProblems.send(response, io.openpaas.common.problem.ProblemType.TOO_MANY_REQUESTS,
                         "too many requests without a valid token from this address; retry after " + decision.retryAfterSeconds() + " s");
                 denied.denied(429, request.method().name(), request.path(), "anonymous", requestId, key, 0);
                 return;
             }
             response.putHeader("WWW-Authenticate", "Bearer");
-            GatewayProblems.send(response, 401, "unauthorized", "Authentication required", "a valid bearer token is required");
+            GatewayProblems.send(response, io.openpaas.common.problem.ProblemType.UNAUTHORIZED, "a valid bearer token is required");
             denied.denied(401, request.method().name(), request.path(), "anonymous", requestId, key, 0);
         });
     }
@@ -237,7 +237,7 @@ public class ProxyRoutes {
                 }
                 body = new LimitedBody(request, config.maxBodySize(), () -> {
                     outbound.reset();
-                    GatewayProblems.send(response, 413, "payload-too-large", "Payload too large",
+                    GatewayProblems.send(response, io.openpaas.common.problem.ProblemType.PAYLOAD_TOO_LARGE,
                             "the request body is larger than " + config.maxBodySize() + " bytes");
                 });
             }
@@ -279,10 +279,10 @@ public class ProxyRoutes {
 
     private static void upstreamFailed(HttpServerResponse response, Upstream upstream, Throwable cause) {
         if (isTimeout(cause)) {
-            GatewayProblems.send(response, 504, "gateway-timeout", "Gateway timeout", upstream.name() + " did not answer in time; try again");
+            GatewayProblems.send(response, io.openpaas.common.problem.ProblemType.GATEWAY_TIMEOUT, upstream.name() + " did not answer in time; try again");
         } else {
             Log.debugf("upstream %s failed: %s", upstream.name(), cause);
-            GatewayProblems.send(response, 502, "bad-gateway", "Bad gateway", upstream.name() + " is unavailable; try again shortly");
+            GatewayProblems.send(response, io.openpaas.common.problem.ProblemType.BAD_GATEWAY, upstream.name() + " is unavailable; try again shortly");
         }
     }
 

@@ -49,4 +49,41 @@ class OutboxRecoveryTest {
             assertEquals(1, stream.count("PAAS_PROJECT", "paas.project." + id + ".created"));
         }
     }
+
+    /** Two relays draining one outbox at once (two processes of the service): each row is published by exactly one. */
+    @Test
+    void twoRelaysOnOneOutboxPublishEachEventOnce() throws Exception {
+        String owner = UUID.randomUUID().toString();
+        java.util.List<String> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            ids.add(given().auth().oauth2(TestTokens.user(owner)).contentType(ContentType.JSON)
+                    .body("{\"name\":\"Two relays\",\"slug\":\"relays-" + UUID.randomUUID().toString().substring(0, 8) + "\"}")
+                    .post("/api/v1/projects").then().statusCode(201).extract().path("id"));
+        }
+        long pending = Sql.count("select count(*) from projects.outbox_events where sent_at is null");
+        org.junit.jupiter.api.Assertions.assertTrue(pending >= 40, "two events per project pending: " + pending);
+        java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(2);
+        java.util.concurrent.ExecutorService two = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            java.util.concurrent.Callable<Integer> relayProcess = () -> {
+                together.await();
+                int published = 0;
+                for (int n; (n = relay.publishPending()) > 0; ) {
+                    published += n;
+                }
+                return published;
+            };
+            var a = two.submit(relayProcess);
+            var b = two.submit(relayProcess);
+            assertEquals(pending, (long) a.get() + b.get(), "every pending row published once, by one relay or the other");
+        } finally {
+            two.shutdownNow();
+        }
+        try (StreamProbe stream = new StreamProbe()) {
+            for (String id : ids) {
+                assertEquals(1, stream.count("PAAS_PROJECT", "paas.project." + id + ".created"));
+            }
+        }
+        assertEquals(0, Sql.count("select count(*) from projects.outbox_events where sent_at is null"));
+    }
 }

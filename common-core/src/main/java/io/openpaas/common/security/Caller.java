@@ -14,6 +14,15 @@ public record Caller(String userId, boolean admin, String ceiling, String tokenI
         this(userId, admin, null, null);
     }
 
+    /**
+     * Whether a token acts as platform admin: it must be in the admin group and carry no role
+     * ceiling (a capped token never has admin power, whatever its groups say). The gateway and
+     * every service decide it with this one rule.
+     */
+    public static boolean actsAsAdmin(boolean inAdminGroup, String ceiling) {
+        return inAdminGroup && ceiling == null;
+    }
+
     /** The role this caller acts with in a project where they hold {@code role}. */
     public String effectiveRole(String role) {
         return ProjectRoles.lower(role, ceiling);
