@@ -3,9 +3,7 @@ package io.openpaas.gateway.events;
 import io.openpaas.common.events.MemberEvents;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.nats.client.Connection;
 import io.nats.client.Message;
-import io.nats.client.MessageConsumer;
 import io.nats.client.api.DeliverPolicy;
 import io.nats.client.api.OrderedConsumerConfiguration;
 import io.quarkus.logging.Log;
@@ -37,7 +35,6 @@ public class MembershipView {
     private final Set<String> deletedUsers = ConcurrentHashMap.newKeySet();
     private volatile long appliedSeq;
     private volatile long caughtUpTo = Long.MAX_VALUE;
-    private volatile MessageConsumer consumer;
     private final java.util.List<java.util.function.Consumer<String>> userDeletedListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public MembershipView(GatewayNats nats) {
@@ -50,38 +47,14 @@ public class MembershipView {
     }
 
     void onStart(@Observes StartupEvent event) {
-        nats.connection().thenAccept(this::follow);
-        nats.onReconnect(() -> nats.connection().thenAccept(connection -> {
-            MessageConsumer old = consumer;
-            consumer = null;
-            if (old != null) {
-                try {
-                    old.stop();
-                } catch (Exception e) {
-                    Log.debugf("stopping the membership follower: %s", e.toString());
-                }
-            }
-            follow(connection); // from the next sequence it has not applied
-        }));
-    }
-
-    private void follow(Connection connection) {
-        Thread t = new Thread(() -> {
-            while (consumer == null) {
-                try {
-                    var stream = connection.getStreamContext(STREAM);
-                    caughtUpTo = stream.getStreamInfo().getStreamState().getLastSequence();
-                    OrderedConsumerConfiguration from = appliedSeq == 0 ? new OrderedConsumerConfiguration().deliverPolicy(DeliverPolicy.All)
-                            : new OrderedConsumerConfiguration().deliverPolicy(DeliverPolicy.ByStartSequence).startSequence(appliedSeq + 1);
-                    consumer = stream.createOrderedConsumer(from).consume(this::apply);
-                } catch (Exception e) {
-                    Log.infof("membership view waits for %s: %s", STREAM, e.toString());
-                    sleep();
-                }
-            }
-        }, "gateway-memberships");
-        t.setDaemon(true);
-        t.start();
+        // from the start of the history, then after a reconnect from the next sequence not applied
+        new StreamFollower("membership view", nats, connection -> {
+            var stream = connection.getStreamContext(STREAM);
+            caughtUpTo = stream.getStreamInfo().getStreamState().getLastSequence();
+            OrderedConsumerConfiguration from = appliedSeq == 0 ? new OrderedConsumerConfiguration().deliverPolicy(DeliverPolicy.All)
+                    : new OrderedConsumerConfiguration().deliverPolicy(DeliverPolicy.ByStartSequence).startSequence(appliedSeq + 1);
+            return stream.createOrderedConsumer(from).consume(this::apply);
+        }).begin();
     }
 
     /** True once the history that existed at start has been applied. */
@@ -129,11 +102,4 @@ public class MembershipView {
                 .merge(userId, new Entry(role, at), (old, now) -> now.changedAt().isBefore(old.changedAt()) ? old : now);
     }
 
-    private static void sleep() {
-        try {
-            Thread.sleep(1000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
 }

@@ -2,9 +2,7 @@ package io.openpaas.gateway.events;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.nats.client.Connection;
 import io.nats.client.Message;
-import io.nats.client.MessageConsumer;
 import io.nats.client.api.DeliverPolicy;
 import io.nats.client.api.OrderedConsumerConfiguration;
 import io.quarkus.logging.Log;
@@ -39,7 +37,6 @@ public class Revocations {
     /** Revoked API token id → when the entry may be forgotten (epoch ms). */
     private final Map<String, Long> revokedTokens = new ConcurrentHashMap<>();
     private final List<BiConsumer<String, String>> listeners = new CopyOnWriteArrayList<>();
-    private volatile MessageConsumer consumer;
 
     public Revocations(GatewayNats nats, MembershipView memberships) {
         this.nats = nats;
@@ -48,19 +45,12 @@ public class Revocations {
     }
 
     void onStart(@Observes StartupEvent event) {
-        nats.connection().thenAccept(this::follow);
-        nats.onReconnect(() -> nats.connection().thenAccept(connection -> {
-            MessageConsumer old = consumer;
-            consumer = null;
-            if (old != null) {
-                try {
-                    old.stop();
-                } catch (Exception e) {
-                    Log.debugf("stopping the revocation follower: %s", e.toString());
-                }
-            }
-            follow(connection); // again from one token lifetime back: applying a revocation twice is harmless
-        }));
+        // from one token lifetime back, each time: applying a revocation twice is harmless
+        new StreamFollower("revocations follower", nats, connection -> connection.getStreamContext(STREAM)
+                .createOrderedConsumer(new OrderedConsumerConfiguration()
+                        .filterSubject("paas.security.*.token_revoked")
+                        .deliverPolicy(DeliverPolicy.ByStartTime).startTime(ZonedDateTime.now().minus(REMEMBERED)))
+                .consume(this::apply)).begin();
     }
 
     /** True when a token of this API token id or user must be refused now. */
@@ -85,29 +75,6 @@ public class Revocations {
     /** Called with (token id, null) for a revoked API token, (null, user id) for a deleted user; on a NATS thread. */
     public void onRevoked(BiConsumer<String, String> listener) {
         listeners.add(listener);
-    }
-
-    private void follow(Connection connection) {
-        Thread t = new Thread(() -> {
-            while (consumer == null) {
-                try {
-                    consumer = connection.getStreamContext(STREAM).createOrderedConsumer(new OrderedConsumerConfiguration()
-                            .filterSubject("paas.security.*.token_revoked")
-                            .deliverPolicy(DeliverPolicy.ByStartTime).startTime(ZonedDateTime.now().minus(REMEMBERED)))
-                            .consume(this::apply);
-                } catch (Exception e) {
-                    Log.infof("revocations wait for %s: %s", STREAM, e.toString());
-                    try {
-                        Thread.sleep(1000);
-                    } catch (InterruptedException ie) {
-                        Thread.currentThread().interrupt();
-                        return;
-                    }
-                }
-            }
-        }, "gateway-revocations");
-        t.setDaemon(true);
-        t.start();
     }
 
     private void apply(Message msg) {
