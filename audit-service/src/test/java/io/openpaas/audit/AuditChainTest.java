@@ -89,6 +89,74 @@ class AuditChainTest {
         verify(from).body("valid", equalTo(true));
     }
 
+    /** Java (each append) and the migration's own SQL function (audit_record_hash) agree on every stored record, unicode included. */
+    @Test
+    void javaAndTheMigrationsSqlFunctionComputeTheSameHashes() {
+        String project = UUID.randomUUID().toString();
+        List<String> bodies = List.of(
+                AuditRecorderTest.event(UUID.randomUUID().toString(), project, "paas.project.updated").replace("\"x\"", "\"é 💥 漢字 \\\" \\\\\""),
+                AuditRecorderTest.event(UUID.randomUUID().toString(), project, "paas.project.updated").replace("\"actor\":\"tester\",", ""),
+                AuditRecorderTest.event(UUID.randomUUID().toString(), project, "paas.project.updated").replace("{\"name\":\"x\"}",
+                        "{\"nested\":{\"list\":[1,2.5,null,true],\"empty\":\"\"}}"));
+        for (String body : bodies) {
+            String id = io.restassured.path.json.JsonPath.from(body).getString("id");
+            nats.publish("PAAS_PROJECT", "paas.project." + project + ".updated", body, id);
+        }
+        Await.value("records", Duration.ofSeconds(15), 3L, () -> Sql.count("select count(*) from audit.audit_records where project_id = ?", project));
+        assertEquals(1, Sql.count("select count(*) from audit.audit_records where project_id = ? and actor is null", project),
+                "a record without actor is among them");
+        // the function resolves its helpers in the audit schema, as when the migration ran
+        assertEquals(3, Sql.countIn("audit", "select count(*) from audit_records r where r.project_id = ? "
+                + "and audit_record_hash(r, r.prev_hash) = r.hash", project));
+    }
+
+    /** Whatever field of a record is changed, verify finds the record; the chain is whole again once it is put back. */
+    @Test
+    void changingAnyFieldIsFound() {
+        Checkpoint from = checkpoint();
+        List<Long> seqs = record(UUID.randomUUID().toString(), 3);
+        long victim = seqs.get(1);
+        java.util.Map<String, String> changes = new java.util.LinkedHashMap<>();
+        for (String column : List.of("event_id", "type", "source", "resource", "project_id", "actor", "correlation_id", "data")) {
+            changes.put(column, "coalesce(" + column + ", '') || 'x'");
+        }
+        changes.put("occurred_at", "occurred_at + interval '1 microsecond'");
+        changes.put("recorded_at", "recorded_at - interval '1 microsecond'");
+        changes.put("prev_hash", "repeat('f', 64)");
+        changes.put("hash", "repeat('e', 64)");
+        String saved = "audit.tamper_field_" + victim;
+        Sql.execute("create table " + saved + " as select " + COLUMNS + " from audit.audit_records where seq = " + victim);
+        try {
+            for (var change : changes.entrySet()) {
+                Sql.tamper("update audit.audit_records set " + change.getKey() + " = " + change.getValue() + " where seq = ?", victim);
+                verify(from).body("valid", equalTo(false), "broken_at.seq", equalTo((int) victim));
+                Sql.tamper("delete from audit.audit_records where seq = ?", victim);
+                Sql.tamper("insert into audit.audit_records (" + COLUMNS + ") select " + COLUMNS + " from " + saved);
+            }
+        } finally {
+            Sql.execute("drop table " + saved);
+        }
+        verify(from).body("valid", equalTo(true), "checked", greaterThanOrEqualTo(3));
+    }
+
+    /** Removing the newest records leaves the chain head pointing past the end: found. */
+    @Test
+    void aRemovedTailIsFound() {
+        Checkpoint from = checkpoint();
+        record(UUID.randomUUID().toString(), 2);
+        long head = Sql.count("select seq from audit.audit_chain_head");
+        String saved = "audit.tamper_tail_" + head;
+        Sql.execute("create table " + saved + " as select " + COLUMNS + " from audit.audit_records where seq = " + head);
+        Sql.tamper("delete from audit.audit_records where seq = ?", head);
+        try {
+            verify(from).body("valid", equalTo(false), "broken_at.reason", containsString("newest record"));
+        } finally {
+            Sql.tamper("insert into audit.audit_records (" + COLUMNS + ") select " + COLUMNS + " from " + saved);
+            Sql.execute("drop table " + saved);
+        }
+        verify(from).body("valid", equalTo(true));
+    }
+
     @Test
     void aRemovedRecordIsFoundAtTheNextOne() {
         Checkpoint from = checkpoint();

@@ -35,6 +35,22 @@ public final class Sql {
                 + System.getenv().getOrDefault("OPENPAAS_DATABASE_PORT", "5432") + "/" + name;
     }
 
+    /** {@link #count} with {@code schema} first on the search path (for functions that name their helpers unqualified). */
+    public static long countIn(String schema, String sql, Object... params) {
+        try (Connection c = DriverManager.getConnection(url() + "?currentSchema=" + schema, "postgres", "");
+                PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                ps.setObject(i + 1, params[i]);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public static long count(String sql, Object... params) {
         try (Connection c = DriverManager.getConnection(url(), "postgres", ""); PreparedStatement ps = c.prepareStatement(sql)) {
             for (int i = 0; i < params.length; i++) {

@@ -145,6 +145,34 @@ class ProjectResourceTest {
                 .then().statusCode(404);
     }
 
+    /** Pages read while projects are being created: every project that existed at the start is listed exactly once. */
+    @Test
+    void cursorPagesStayExactWhileRowsAreInserted() {
+        String me = UUID.randomUUID().toString();
+        java.util.List<String> before = new java.util.ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            before.add(as(TestTokens.user(me)).body("{\"name\":\"Paged\",\"slug\":\"" + slug() + "\"}").post("/api/v1/projects")
+                    .then().statusCode(201).extract().path("id"));
+        }
+        java.util.List<String> listed = new java.util.ArrayList<>();
+        String cursor = null;
+        int pages = 0;
+        do {
+            var page = as(TestTokens.user(me)).queryParam("limit", 2).queryParam("cursor", cursor == null ? "" : cursor)
+                    .get("/api/v1/projects").then().statusCode(200).extract();
+            listed.addAll(page.<java.util.List<String>>path("items.id"));
+            cursor = page.path("next_cursor");
+            // someone creates a project between every two pages
+            as(TestTokens.user(me)).body("{\"name\":\"Inserted\",\"slug\":\"" + slug() + "\"}").post("/api/v1/projects").then().statusCode(201);
+            pages++;
+        } while (cursor != null && pages < 20);
+        org.junit.jupiter.api.Assertions.assertNull(cursor, "the pages came to an end");
+        assertEquals(new java.util.HashSet<>(listed).size(), listed.size(), "no project twice: " + listed);
+        for (String id : before) {
+            assertEquals(1, java.util.Collections.frequency(listed, id), "listed once: " + id);
+        }
+    }
+
     /** Writes a marker and waits for its event: the relay publishes in order, so what came before is published (once) too. */
     private void relayPassed(String owner) {
         String marker = as(TestTokens.user(owner)).body("{\"name\":\"Marker\",\"slug\":\"" + slug() + "\"}").post("/api/v1/projects")
