@@ -40,6 +40,8 @@ class LiveEventsTest {
     /** An open event stream read on its own thread. */
     final class Client implements AutoCloseable {
         final BlockingQueue<Sse> events = new LinkedBlockingQueue<>();
+        /** The comment lines (heartbeats, the reason a stream ends). */
+        final BlockingQueue<String> comments = new LinkedBlockingQueue<>();
         final HttpResponse<Stream<String>> response;
         final Thread reader;
 
@@ -61,6 +63,8 @@ class LiveEventsTest {
                             type = line.substring(7);
                         } else if (line.startsWith("data: ")) {
                             events.add(new Sse(id, type, JsonPath.from(line.substring(6))));
+                        } else if (line.startsWith(":")) {
+                            comments.add(line);
                         }
                     }
                 } catch (Exception e) {
@@ -322,6 +326,27 @@ class LiveEventsTest {
             List<Sse> seen = viewerStream.until(e -> marker.equals(e.data().getString("subject")));
             assertTrue(seen.stream().noneMatch(e -> inA.equals(e.data().getString("subject"))), "nothing of A after the removal: " + seen);
             assertTrue(seen.stream().noneMatch(e -> e.type().equals("paas.member.user_created")), "no platform event for a non-admin: " + seen);
+        }
+    }
+
+    /** An idle stream carries heartbeats, and it ends when the access token expires, saying so. */
+    @Test
+    void heartbeatsKeepAnIdleStreamAndItEndsWhenTheTokenExpires() throws Exception {
+        String shortLived = io.openpaas.common.testing.TestTokens.claims(UUID.randomUUID().toString(), true)
+                .expiresIn(Duration.ofSeconds(4)).sign(io.openpaas.common.testing.TestTokens.PRIVATE_KEY);
+        try (Client client = new Client(shortLived, "?project=" + UUID.randomUUID(), null)) {
+            assertEquals(200, client.response.statusCode());
+            String heartbeat = null;
+            long deadline = System.currentTimeMillis() + 3_500;
+            while (heartbeat == null && System.currentTimeMillis() < deadline) {
+                String c = client.comments.poll(200, TimeUnit.MILLISECONDS);
+                if (c != null && c.contains("heartbeat")) {
+                    heartbeat = c;
+                }
+            }
+            assertEquals(": heartbeat", heartbeat, "a heartbeat within the test's 1 s interval");
+            assertTrue(ended(client, Duration.ofSeconds(8)), "the stream ended at the token's expiry");
+            assertTrue(client.comments.stream().anyMatch(c -> c.contains("access token expired")), "and said why: " + client.comments);
         }
     }
 }

@@ -21,12 +21,15 @@ class ProjectBadInputTest {
     static final String PROBLEMS = "https://openpaas.dev/problems/";
     final String user = UUID.randomUUID().toString();
 
+    /** This test's user's projects: other tests' writes do not count. */
     long projects() {
-        return Sql.count("select count(*) from projects.projects");
+        return Sql.count("select count(*) from projects.projects where created_by = ?", user);
     }
 
+    /** Events this test's user caused (their id is the actor), denied requests apart. */
     long outbox() {
-        return Sql.count("select count(*) from projects.outbox_events where subject not like 'paas.security.%'");
+        return Sql.count("select count(*) from projects.outbox_events where subject not like 'paas.security.%' and payload like ?",
+                "%\"actor\":\"" + user + "\"%");
     }
 
     @ParameterizedTest(name = "{0}")

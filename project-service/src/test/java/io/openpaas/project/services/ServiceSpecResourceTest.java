@@ -73,4 +73,21 @@ class ServiceSpecResourceTest {
         assertEquals(1, Sql.count("select count(*) from projects.services where project_id = ?", UUID.fromString(project)));
         assertEquals(outbox, Sql.count("select count(*) from projects.outbox_events where subject not like 'paas.security.%'"));
     }
+
+    /** The same Idempotency-Key and body answer the first service again; another body with it is refused; one row, one event. */
+    @Test
+    void creatingAServiceTakesAnIdempotencyKey() {
+        String project = project();
+        String key = UUID.randomUUID().toString();
+        String first = as(owner).header("Idempotency-Key", key).body(API_SERVER).post("/api/v1/projects/" + project + "/services")
+                .then().statusCode(201).extract().path("id");
+        as(owner).header("Idempotency-Key", key).body(API_SERVER).post("/api/v1/projects/" + project + "/services")
+                .then().statusCode(201).header("Idempotent-Replayed", "true").body("id", equalTo(first));
+        as(owner).header("Idempotency-Key", key).body(API_SERVER.replace("api-server", "other")).post("/api/v1/projects/" + project + "/services")
+                .then().statusCode(422).contentType("application/problem+json");
+        org.junit.jupiter.api.Assertions.assertEquals(1, io.openpaas.common.testing.Sql.count(
+                "select count(*) from projects.services where project_id = ?::uuid", project));
+        org.junit.jupiter.api.Assertions.assertEquals(1, io.openpaas.common.testing.Sql.count(
+                "select count(*) from projects.outbox_events where subject = ?", "paas.service." + project + ".created"));
+    }
 }
