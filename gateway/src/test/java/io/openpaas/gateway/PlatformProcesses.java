@@ -40,7 +40,11 @@ public class PlatformProcesses implements QuarkusTestResourceLifecycleManager {
     public void init(Map<String, String> initArgs) {
         allServices = "all".equals(initArgs.get("services"));
         rateLimit = initArgs.get("rate-limit");
+        rotatingKeys = "rotating".equals(initArgs.get("keys"));
     }
+
+    /** Init arg {@code keys=rotating}: project-service makes and rotates its own key files; everyone verifies with its JWKS. */
+    private boolean rotatingKeys;
 
     @Override
     public Map<String, String> start() {
@@ -51,14 +55,17 @@ public class PlatformProcesses implements QuarkusTestResourceLifecycleManager {
             Path publicKey = copy("test-jwt/public.pem", work);
             int projectPort = freePort();
             int auditPort = freePort();
-            Map<String, String> common = Map.of(
+            String jwks = "http://127.0.0.1:" + projectPort + "/.well-known/jwks.json";
+            Map<String, String> common = new HashMap<>(Map.of(
                     "openpaas.database.name", "openpaas_test",
-                    "openpaas.auth.jwt.public-key-location", "file:" + publicKey,
-                    "openpaas.auth.jwt.private-key-location", "file:" + privateKey,
+                    "openpaas.auth.jwt.public-key-location", rotatingKeys ? jwks : "file:" + publicKey,
                     "openpaas.bootstrap.admin-token", ADMIN_API_TOKEN,
                     "openpaas.state-dir", work.toString(),
                     // the tests' durable consumers (as in the services' own tests): a platform running on the same NATS keeps its messages
-                    "openpaas.nats.durable-suffix", "-test");
+                    "openpaas.nats.durable-suffix", "-test"));
+            if (!rotatingKeys) {
+                common.put("openpaas.auth.jwt.private-key-location", "file:" + privateKey);
+            }
             launch("project-service", projectPort, common, work);
             launch("audit-service", auditPort, common, work);
             Map<String, Integer> others = new HashMap<>();
@@ -95,10 +102,15 @@ public class PlatformProcesses implements QuarkusTestResourceLifecycleManager {
                 config.put("openpaas.gateway.build-url", "http://127.0.0.1:" + freePort()); // nothing listens: 502
                 config.put("openpaas.gateway.deploy-url", "http://127.0.0.1:" + slow.getAddress().getPort()); // too slow: 504
                 config.put("openpaas.gateway.secrets-url", "http://127.0.0.1:" + freePort());
-                config.put("openpaas.gateway.upstream-timeout", "PT1S");
+                if (!rotatingKeys) { // a service's first JWKS fetch (from itself) may take longer than that
+                    config.put("openpaas.gateway.upstream-timeout", "PT1S");
+                }
             }
             if (rateLimit != null) {
                 config.put("openpaas.gateway.rate-limit.requests", rateLimit);
+            }
+            if (rotatingKeys) {
+                config.put("openpaas.auth.jwt.public-key-location", jwks);
             }
             return config;
         } catch (IOException e) {
