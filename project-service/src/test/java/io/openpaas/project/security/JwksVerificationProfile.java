@@ -7,11 +7,20 @@ import java.util.Map;
 
 /**
  * project-service as in production: signing key made on first start in the state folder, and
- * tokens verified through its own JWKS over HTTP (hence a fixed port), refetched on a new kid.
+ * tokens verified through its own JWKS over HTTP (hence a port known before start: a free one,
+ * picked once per test JVM), refetched on a new kid.
  */
 public class JwksVerificationProfile implements QuarkusTestProfile {
 
-    static final int PORT = 18481;
+    static final int PORT = freePort();
+
+    private static int freePort() {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 
     @Override
     public Map<String, String> getConfigOverrides() {
