@@ -253,7 +253,7 @@ public class ConsumerRunner {
         try {
             applier.applyBatch(handler, durable, events);
         } catch (Throwable t) {
-            if (isInfrastructure(t)) {
+            if (!applier.databaseAnswers()) {
                 waitForInfrastructure(durable, usable, t);
                 return;
             }
@@ -320,10 +320,6 @@ public class ConsumerRunner {
         Log.warnf("consumer %s failed on %s (its failure %d of %d), will retry in %d ms: %s", durable, event.id(), failures, limit,
                 delay.toMillis(), t.toString());
         msg.nakWithDelay(delay);
-    }
-
-    private boolean isInfrastructure(Throwable t) {
-        return !applier.databaseAnswers();
     }
 
     /** Leaves the messages to JetStream for a later try, sooner at first and at most {@code retry-max-delay} apart. */

@@ -144,7 +144,7 @@ class NatsPermissionsTest {
 
     @Test
     void aRevokedSubscriberIsDisconnectedAndCannotComeBack() throws Exception {
-        Path script = repository().resolve("deploy/local/subscribers.sh");
+        Path script = io.openpaas.common.testing.AsyncApiCatalogue.repositoryFile("deploy/local/subscribers.sh");
         String out = run(script.toString(), "add", "test-revoked");
         String password = out.lines().filter(l -> l.startsWith("password: ")).findFirst().orElseThrow().substring("password: ".length());
         Options options = new Options.Builder(StreamProbe.options("subscriber-test-revoked", password)).maxReconnects(5)
@@ -169,12 +169,4 @@ class NatsPermissionsTest {
         return out;
     }
 
-    private static Path repository() {
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            if (java.nio.file.Files.isRegularFile(dir.resolve("deploy/local/subscribers.sh"))) {
-                return dir;
-            }
-        }
-        throw new IllegalStateException("repository root not found");
-    }
 }

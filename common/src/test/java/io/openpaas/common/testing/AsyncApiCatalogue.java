@@ -22,13 +22,18 @@ public final class AsyncApiCatalogue {
 
     /** The catalogue file, found from a module's directory or the repository root. */
     public static Path file() {
+        return repositoryFile("docs/asyncapi.yaml");
+    }
+
+    /** A file of the repository, found upwards from the module under test (or the root). */
+    public static Path repositoryFile(String relative) {
         for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            Path candidate = dir.resolve("docs/asyncapi.yaml");
+            Path candidate = dir.resolve(relative);
             if (Files.exists(candidate)) {
                 return candidate;
             }
         }
-        throw new IllegalStateException("docs/asyncapi.yaml not found above " + Path.of("").toAbsolutePath());
+        throw new IllegalStateException(relative + " not found above " + Path.of("").toAbsolutePath());
     }
 
     /** Every listed type, e.g. {@code paas.project.created}. */

@@ -19,9 +19,7 @@ public class DatabaseOutage implements QuarkusTestResourceLifecycleManager {
 
     @Override
     public Map<String, String> start() {
-        String host = System.getenv().getOrDefault("OPENPAAS_DATABASE_HOST", "127.0.0.1");
-        int port = Integer.parseInt(System.getenv().getOrDefault("OPENPAAS_DATABASE_PORT", "5432"));
-        proxy = new CuttableProxy(host, port);
+        proxy = new CuttableProxy(Sql.host(), Sql.port());
         return Map.of(
                 "quarkus.datasource.reactive.url", "postgresql://127.0.0.1:" + proxy.port() + "/${openpaas.database.name}",
                 "quarkus.datasource.reactive.idle-timeout", "PT1S",

@@ -30,15 +30,13 @@ public class FreshDatabase implements QuarkusTestResourceLifecycleManager {
 
     @Override
     public Map<String, String> start() {
-        String host = System.getenv().getOrDefault("OPENPAAS_DATABASE_HOST", "127.0.0.1");
-        String port = System.getenv().getOrDefault("OPENPAAS_DATABASE_PORT", "5432");
-        try (Connection c = DriverManager.getConnection("jdbc:postgresql://" + host + ":" + port + "/postgres", "postgres", "")) {
+        try (Connection c = DriverManager.getConnection(Sql.urlOf("postgres"), "postgres", "")) {
             c.createStatement().execute("drop database if exists " + name + " with (force)");
         } catch (SQLException e) {
             throw new IllegalStateException("cannot drop " + name, e);
         }
         try {
-            Process p = new ProcessBuilder("bash", initDb().toString(), name).redirectErrorStream(true)
+            Process p = new ProcessBuilder("bash", AsyncApiCatalogue.repositoryFile("deploy/postgres/init-db.sh").toString(), name).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
             if (p.waitFor() != 0) {
                 throw new IllegalStateException("init-db.sh " + name + " failed with " + p.exitValue());
@@ -77,14 +75,4 @@ public class FreshDatabase implements QuarkusTestResourceLifecycleManager {
         }
     }
 
-    /** The repository's deploy/postgres/init-db.sh, found upwards from the module under test. */
-    private static Path initDb() {
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            Path script = dir.resolve("deploy/postgres/init-db.sh");
-            if (Files.isRegularFile(script)) {
-                return script;
-            }
-        }
-        throw new IllegalStateException("deploy/postgres/init-db.sh not found above " + Path.of("").toAbsolutePath());
-    }
 }

@@ -31,28 +31,33 @@ public final class Sql {
         } catch (IllegalStateException e) {
             // no config outside a Quarkus test: the shared test database
         }
-        return "jdbc:postgresql://" + System.getenv().getOrDefault("OPENPAAS_DATABASE_HOST", "127.0.0.1") + ":"
-                + System.getenv().getOrDefault("OPENPAAS_DATABASE_PORT", "5432") + "/" + name;
+        return urlOf(name);
+    }
+
+    /** The JDBC URL of {@code database} on the server the scripts use (OPENPAAS_DATABASE_HOST/PORT). */
+    public static String urlOf(String database) {
+        return "jdbc:postgresql://" + host() + ":" + port() + "/" + database;
+    }
+
+    public static String host() {
+        return System.getenv().getOrDefault("OPENPAAS_DATABASE_HOST", "127.0.0.1");
+    }
+
+    public static int port() {
+        return Integer.parseInt(System.getenv().getOrDefault("OPENPAAS_DATABASE_PORT", "5432"));
     }
 
     /** {@link #count} with {@code schema} first on the search path (for functions that name their helpers unqualified). */
     public static long countIn(String schema, String sql, Object... params) {
-        try (Connection c = DriverManager.getConnection(url() + "?currentSchema=" + schema, "postgres", "");
-                PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < params.length; i++) {
-                ps.setObject(i + 1, params[i]);
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
+        return countAt(url() + "?currentSchema=" + schema, sql, params);
     }
 
     public static long count(String sql, Object... params) {
-        try (Connection c = DriverManager.getConnection(url(), "postgres", ""); PreparedStatement ps = c.prepareStatement(sql)) {
+        return countAt(url(), sql, params);
+    }
+
+    private static long countAt(String url, String sql, Object... params) {
+        try (Connection c = DriverManager.getConnection(url, "postgres", ""); PreparedStatement ps = c.prepareStatement(sql)) {
             for (int i = 0; i < params.length; i++) {
                 ps.setObject(i + 1, params[i]);
             }

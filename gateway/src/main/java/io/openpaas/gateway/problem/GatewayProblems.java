@@ -5,8 +5,6 @@ import io.openpaas.common.problem.ProblemType;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vertx.core.http.HttpServerResponse;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * RFC 9457 answers the gateway itself gives (401, 404, 413, 429, 502, 503, 504), from the same

@@ -4,7 +4,6 @@ import io.openpaas.gateway.GatewayConfig;
 import io.openpaas.gateway.auth.TokenVerifier;
 import io.openpaas.gateway.events.DeniedEventPublisher;
 import io.openpaas.gateway.events.LiveEvents;
-import io.openpaas.gateway.events.MembershipView;
 import io.openpaas.gateway.ratelimit.RateLimiter;
 import io.openpaas.gateway.problem.GatewayProblems;
 import io.quarkus.logging.Log;
@@ -49,13 +48,11 @@ public class ProxyRoutes {
     private final RateLimiter limiter;
     private final DeniedEventPublisher denied;
     private final LiveEvents live;
-    private final MembershipView memberships;
     private HttpClient client;
 
     public ProxyRoutes(RouteTable routes, TokenVerifier verifier, GatewayConfig config, RateLimiter limiter, DeniedEventPublisher denied,
-            LiveEvents live, MembershipView memberships) {
+            LiveEvents live) {
         this.live = live;
-        this.memberships = memberships;
         this.routes = routes;
         this.verifier = verifier;
         this.config = config;
@@ -113,11 +110,8 @@ public class ProxyRoutes {
             GatewayProblems.send(response, io.openpaas.common.problem.ProblemType.METHOD_NOT_ALLOWED, "the event stream is read with GET");
             return;
         }
+        // a deleted user's token is refused by the verifier already (Revocations)
         authenticated(rc, requestId, caller -> {
-            if (memberships.isDeleted(caller.subject())) {
-                unauthorized(request, response, requestId);
-                return;
-            }
             String lastEventId = request.getHeader("Last-Event-ID") != null ? request.getHeader("Last-Event-ID") : request.getParam("last_event_id");
             LiveEvents.Subscription sub = LiveEvents.Subscription.parse(request.getParam("project"), request.getParam("types"), lastEventId, response);
             if (sub == null) {
