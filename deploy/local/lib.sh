@@ -144,3 +144,69 @@ ensure_java_and_maven() {
   command -v java >/dev/null || apt_install openjdk-17-jdk-headless
   command -v mvn >/dev/null || apt_install maven
 }
+
+# What the local build executor runs: buildah (with runc) and a registry; busybox-static makes the
+# tests' FROM-scratch images. Installed from Debian when missing.
+ensure_build_tools() {
+  local missing=()
+  command -v buildah >/dev/null || missing+=(buildah)
+  command -v runc >/dev/null || missing+=(runc)
+  command -v docker-registry >/dev/null || missing+=(docker-registry)
+  [ -x /bin/busybox ] && /bin/busybox --list 2>/dev/null | grep -qx httpd || missing+=(busybox-static)
+  if [ "${#missing[@]}" -gt 0 ]; then log "installing ${missing[*]}"; apt_install "${missing[@]}"; fi
+  write_container_conf
+}
+
+# This machine's container settings live in config files the tools read, not in the services' code:
+# runc (crun fails under hybrid cgroups here), lower ulimits (the defaults cannot be set here) and
+# vfs storage under the state folder.
+write_container_conf() {
+  local dir="$OPENPAAS_STATE_DIR/containers"
+  mkdir -p "$dir/storage" "$dir/run"
+  cat > "$dir/containers.conf" <<CONF
+[containers]
+default_ulimits = ["nofile=1024:1024", "nproc=1024:1024"]
+[engine]
+runtime = "runc"
+CONF
+  cat > "$dir/storage.conf" <<CONF
+[storage]
+driver = "vfs"
+runroot = "$dir/run"
+graphroot = "$dir/storage"
+CONF
+  export CONTAINERS_CONF="$dir/containers.conf" CONTAINERS_STORAGE_CONF="$dir/storage.conf"
+}
+
+# The local registry images are pushed to (Debian's docker-registry, storage under the state
+# folder) on 127.0.0.1:5000 or the next free port, unless OPENPAAS_REGISTRY_URL names another.
+ensure_registry() {
+  if [ -n "${OPENPAAS_REGISTRY_URL:-}" ] && [ -z "${_OPENPAAS_OWN_REGISTRY:-}" ]; then return; fi
+  local dir="$OPENPAAS_STATE_DIR/registry" pidfile="$OPENPAAS_STATE_DIR/registry.pid" port
+  mkdir -p "$dir/storage"
+  if [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
+    port="$(cat "$dir/port")"
+  else
+    port=5000
+    while port_open 127.0.0.1 "$port"; do port=$((port + 1)); [ "$port" -lt 5040 ] || { log "no free port for the registry"; exit 1; }; done
+    echo "$port" > "$dir/port"
+    cat > "$dir/config.yml" <<CONF
+version: 0.1
+log:
+  level: warn
+storage:
+  filesystem:
+    rootdirectory: $dir/storage
+  delete:
+    enabled: true
+http:
+  addr: 127.0.0.1:$port
+CONF
+    log "starting the image registry on 127.0.0.1:$port"
+    nohup docker-registry serve "$dir/config.yml" > "$OPENPAAS_STATE_DIR/logs/registry.log" 2>&1 &
+    echo $! > "$pidfile"
+    for _ in $(seq 1 40); do port_open 127.0.0.1 "$port" && break; sleep 0.25; done
+    port_open 127.0.0.1 "$port" || { log "the registry did not start; see $OPENPAAS_STATE_DIR/logs/registry.log"; exit 1; }
+  fi
+  export _OPENPAAS_OWN_REGISTRY=1 OPENPAAS_REGISTRY_URL="127.0.0.1:$port"
+}

@@ -10,13 +10,24 @@ export NATS_DURABLE_SUFFIXES="-test -openpaas-test-audit-retention" OPENPAAS_NAT
 mkdir -p "$OPENPAAS_STATE_DIR/nats"; touch "$OPENPAAS_STATE_DIR/nats/subscribers.list"
 grep -q '^test-reader ' "$OPENPAAS_STATE_DIR/nats/subscribers.list" || echo "test-reader 0" >> "$OPENPAAS_STATE_DIR/nats/subscribers.list"
 grep -q '^test-auditor ' "$OPENPAAS_STATE_DIR/nats/subscribers.list" || echo "test-auditor 1" >> "$OPENPAAS_STATE_DIR/nats/subscribers.list"
-nats_was_running=0
-[ -f "$OPENPAAS_STATE_DIR/nats-server.pid" ] && kill -0 "$(cat "$OPENPAAS_STATE_DIR/nats-server.pid")" 2>/dev/null && nats_was_running=1
+running() { [ -f "$OPENPAAS_STATE_DIR/$1.pid" ] && kill -0 "$(cat "$OPENPAAS_STATE_DIR/$1.pid")" 2>/dev/null; }
+started_here=()
+running nats-server || started_here+=(nats-server)
+running registry || started_here+=(registry)
+# stop what this run started, whatever happens (CI runs many clones on one machine)
+stop_started() {
+  local name
+  for name in "${started_here[@]}"; do
+    [ -f "$OPENPAAS_STATE_DIR/$name.pid" ] || continue
+    kill "$(cat "$OPENPAAS_STATE_DIR/$name.pid")" 2>/dev/null || true
+    rm -f "$OPENPAAS_STATE_DIR/$name.pid"
+  done
+}
+trap stop_started EXIT
 ensure_nats
-if [ "$nats_was_running" = 0 ] && [ -f "$OPENPAAS_STATE_DIR/nats-server.pid" ]; then
-  # stop the nats-server this run started, whatever happens (CI runs many clones on one machine)
-  trap 'kill "$(cat "$OPENPAAS_STATE_DIR/nats-server.pid")" 2>/dev/null; rm -f "$OPENPAAS_STATE_DIR/nats-server.pid"' EXIT
-fi
+# builds: buildah and a registry of the run's own
+ensure_build_tools
+ensure_registry
 ensure_redis
 export OPENPAAS_REDIS_URL="$REDIS_URL"
 init_database openpaas_test

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Starts the whole platform on one machine with its embedded defaults: PostgreSQL and NATS
-# (started or installed when missing), the five services on 8081-8085 and the gateway on 8080.
+# (started or installed when missing), buildah and an image registry, the five services on 8081-8085 and the gateway on 8080.
 source "$(dirname "$0")/lib.sh"
 ensure_java_and_maven
 ensure_postgres
 ensure_nats
+ensure_build_tools
+ensure_registry
 init_database "${OPENPAAS_DATABASE_NAME:-openpaas}"
 cd "$ROOT"
 
@@ -38,6 +40,8 @@ start() {
     -jar "$name/target/quarkus-app/quarkus-run.jar" > "$OPENPAAS_STATE_DIR/logs/$name.log" 2>&1 &
   echo $! > "$pidfile"
 }
+# the local run builds file:// and loopback repositories too (a shared platform turns this off)
+export OPENPAAS_BUILD_ALLOW_LOCAL_REPOSITORIES="${OPENPAAS_BUILD_ALLOW_LOCAL_REPOSITORIES:-true}"
 # project-service first: it makes the signing key and the admin on first start
 for entry in $SERVICES; do start "${entry%%:*}" "${entry##*:}"; done
 

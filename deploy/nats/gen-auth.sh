@@ -60,7 +60,7 @@ for d in $all_domains; do audit_consumed+=" audit-recorder:$d"; done
   echo "authorization {"
   echo "  users: ["
   service project-service "project member service" ""
-  service build-service "build" "build-service-members:member"
+  service build-service "build" "build-service-members:member build-service-sources:service"
   service deploy-service "deploy" "deploy-service-members:member"
   service secrets-service "secret" "secrets-service-members:member"
   service audit-service "" "$audit_consumed"

@@ -38,7 +38,9 @@ public class CallerContext {
     /** The authenticated caller of the current request, if any. */
     public Optional<Caller> user() {
         ManagedContext requestContext = Arc.container().requestContext();
-        if (!requestContext.isActive()) {
+        // outside an HTTP request (a consumer, a build worker awaiting on a context of its own)
+        // there is no caller, and asking for the identity there would block on the event loop
+        if (!requestContext.isActive() || currentRequest() == null) {
             return Optional.empty();
         }
         SecurityIdentity identity = Arc.container().instance(SecurityIdentity.class).get();

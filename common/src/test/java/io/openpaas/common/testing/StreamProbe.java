@@ -73,6 +73,29 @@ public final class StreamProbe implements AutoCloseable {
         }
     }
 
+    /** The bodies of every message stored on subjects matching {@code filter}, oldest first. */
+    public List<String> bodies(String filter) {
+        List<String> out = new java.util.ArrayList<>();
+        try {
+            io.nats.client.JetStreamSubscription sub = connection.jetStream().subscribe(filter,
+                    io.nats.client.PushSubscribeOptions.builder().ordered(true).build());
+            try {
+                io.nats.client.Message message;
+                while ((message = sub.nextMessage(java.time.Duration.ofMillis(500))) != null) {
+                    out.add(new String(message.getData(), java.nio.charset.StandardCharsets.UTF_8));
+                }
+            } finally {
+                sub.unsubscribe();
+            }
+        } catch (IOException | JetStreamApiException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        return out;
+    }
+
     public Connection connection() {
         return connection;
     }

@@ -145,6 +145,13 @@ public class ServiceSpecService {
             if (!source.repository().matches("^(https?|ssh|git|file)://\\S+$|^[\\w.-]+@[\\w.-]+:\\S+$")) {
                 throw ProblemException.invalidField("build_source.repository", "must be a Git URL (https://, ssh://, git@host:path or file://)");
             }
+            if (source.repository().matches("^[a-zA-Z][a-zA-Z0-9+.-]*://[^/@]*@.*") && !source.repository().startsWith("ssh://")
+                    || source.repository().matches("^[a-zA-Z][a-zA-Z0-9+.-]*://[^/@]*:[^/@]*@.*")) {
+                throw ProblemException.invalidField("build_source.repository", "must not contain a user name, password or token: set "
+                        + "them as the service's Git credential (PUT /api/v1/services/{id}/git-credential), which is stored encrypted");
+            }
+            checkRelativePath("build_source.dockerfile", source.dockerfile());
+            checkRelativePath("build_source.context", source.context());
             if (source.image() != null) {
                 throw ProblemException.invalidField("build_source.image", "is only for type 'image'");
             }
@@ -155,6 +162,20 @@ public class ServiceSpecService {
             if (source.repository() != null) {
                 throw ProblemException.invalidField("build_source.repository", "is only for type 'git'");
             }
+            if (source.dockerfile() != null || source.context() != null) {
+                throw ProblemException.invalidField(source.dockerfile() != null ? "build_source.dockerfile" : "build_source.context",
+                        "is only for type 'git'");
+            }
+        }
+    }
+
+    /** Dockerfile and context paths stay inside the repository: relative, no '..' (build-service checks the files again). */
+    private static void checkRelativePath(String field, String path) {
+        if (path == null) {
+            return;
+        }
+        if (path.isBlank() || path.startsWith("/") || path.contains("\\") || java.util.Arrays.asList(path.split("/")).contains("..")) {
+            throw ProblemException.invalidField(field, "must be a relative path inside the repository, without '..'");
         }
     }
 }

@@ -1,0 +1,22 @@
+package io.openpaas.build.execution;
+
+import io.quarkus.vertx.VertxContextSupport;
+import io.smallrye.mutiny.Uni;
+import java.util.function.Supplier;
+
+/** Reactive work run from a build's worker thread: on a Vert.x context of its own, waited for. */
+public final class Blocking {
+
+    private Blocking() {
+    }
+
+    public static <T> T await(Supplier<Uni<T>> work) {
+        try {
+            return VertxContextSupport.subscribeAndAwait(work::get);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Throwable e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
