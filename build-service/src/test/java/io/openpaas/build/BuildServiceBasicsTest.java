@@ -8,6 +8,11 @@ class BuildServiceBasicsTest extends ServiceBasicsContract {
 
     @Override
     protected String apiPath() {
-        return null;
+        return "/api/v1/builds/" + java.util.UUID.randomUUID();
+    }
+
+    @Override
+    protected boolean hasRbacMatrix() {
+        return true; // BuildApiTest
     }
 }

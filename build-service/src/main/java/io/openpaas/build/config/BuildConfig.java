@@ -33,6 +33,10 @@ public interface BuildConfig {
     @WithDefault("PT1M")
     Duration staleAfter();
 
+    /** How often queued builds are looked for and dead workers' builds failed (besides the wake-ups after each change). */
+    @WithDefault("5s")
+    String sweepEvery();
+
     /** This instance's name on the builds it runs; builds it held before a restart are failed at start. */
     Optional<String> workerId();
 

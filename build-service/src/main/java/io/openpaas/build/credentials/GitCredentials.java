@@ -1,15 +1,18 @@
 package io.openpaas.build.credentials;
 
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
+import java.time.Instant;
 import java.util.UUID;
 
-/** Stores each service's Git credential encrypted ({@link SecretCipher}) and gives it back only to builds. */
+/**
+ * Stores each service's Git credential encrypted ({@link SecretCipher}): written in the caller's
+ * transaction, described without its secret, and decrypted only for a build.
+ */
 @ApplicationScoped
 public class GitCredentials {
 
@@ -22,26 +25,35 @@ public class GitCredentials {
         this.cipher = cipher;
     }
 
-    public Uni<Void> put(UUID serviceId, GitCredential credential) {
+    /** Sets the credential in the caller's transaction. */
+    public Uni<Void> put(UUID serviceId, GitCredential credential, Instant at) {
         byte[] sealed = cipher.encrypt(serviceId, PURPOSE, credential.secret());
-        return pool.preparedQuery("insert into git_credentials (service_id, kind, username, ciphertext, updated_at) values ($1, $2, $3, $4, $5) "
-                + "on conflict (service_id) do update set kind = excluded.kind, username = excluded.username, "
-                + "ciphertext = excluded.ciphertext, updated_at = excluded.updated_at")
-                .execute(Tuple.of(serviceId, credential.kind(), credential.username(), io.vertx.mutiny.core.buffer.Buffer.buffer(sealed),
-                        OffsetDateTime.now(ZoneOffset.UTC)))
-                .replaceWithVoid();
+        return Panache.getSession().chain(session -> session.createNativeQuery(
+                "insert into git_credentials (service_id, kind, username, ciphertext, updated_at) values (:id, :kind, :user, :sealed, :at) "
+                        + "on conflict (service_id) do update set kind = excluded.kind, username = excluded.username, "
+                        + "ciphertext = excluded.ciphertext, updated_at = excluded.updated_at")
+                .setParameter("id", serviceId).setParameter("kind", credential.kind()).setParameter("user", credential.username())
+                .setParameter("sealed", sealed).setParameter("at", at)
+                .executeUpdate()).replaceWithVoid();
     }
 
-    /** Whether it was there. */
+    /** Removes it in the caller's transaction; answers whether there was one. */
     public Uni<Boolean> delete(UUID serviceId) {
-        return pool.preparedQuery("delete from git_credentials where service_id = $1").execute(Tuple.of(serviceId))
-                .map(rows -> rows.rowCount() > 0);
+        return Panache.getSession().chain(session -> session.createNativeQuery("delete from git_credentials where service_id = :id")
+                .setParameter("id", serviceId).executeUpdate()).map(n -> n > 0);
     }
 
-    /** What the API may show of it: kind, user name and when it was set, never the secret. */
-    public Uni<Row> describe(UUID serviceId) {
+    /** What may be shown of it: kind, user name and when it was set, never the secret. */
+    public Uni<CredentialView> describe(UUID serviceId) {
         return pool.preparedQuery("select kind, username, updated_at from git_credentials where service_id = $1")
-                .execute(Tuple.of(serviceId)).map(rows -> rows.size() == 0 ? null : rows.iterator().next());
+                .execute(Tuple.of(serviceId))
+                .map(rows -> {
+                    if (rows.size() == 0) {
+                        return null;
+                    }
+                    Row row = rows.iterator().next();
+                    return new CredentialView(row.getString(0), row.getString(1), row.getOffsetDateTime(2).toInstant());
+                });
     }
 
     public Uni<GitCredential> find(UUID serviceId) {
@@ -55,5 +67,9 @@ public class GitCredentials {
                     String secret = cipher.decrypt(serviceId, PURPOSE, row.getBuffer("ciphertext").getBytes());
                     return new GitCredential(row.getString("kind"), row.getString("username"), secret);
                 });
+    }
+
+    /** A credential as the API shows it. */
+    public record CredentialView(String type, String username, Instant updatedAt) {
     }
 }

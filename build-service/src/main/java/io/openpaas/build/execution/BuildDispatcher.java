@@ -343,8 +343,10 @@ public class BuildDispatcher {
                 }));
         for (String[] row : held) {
             if (row[1] != null) {
+                // only the build's own process: its command line names the build (the image tag), so a
+                // recycled pid of something else is left alone
                 ProcessHandle.of(Long.parseLong(row[1]))
-                        .filter(p -> p.info().command().map(c -> c.contains("buildah") || c.contains("git")).orElse(false))
+                        .filter(p -> p.info().commandLine().map(c -> c.contains(row[0])).orElse(false))
                         .ifPresent(ActiveBuild::killTree);
             }
             finish(UUID.fromString(row[0]), BuildState.FAILED, "build-service restarted while the build ran; request it again");

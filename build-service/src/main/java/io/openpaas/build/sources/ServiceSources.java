@@ -34,6 +34,11 @@ public class ServiceSources {
         return find(serviceId, deadline).onItem().ifNull().failWith(() -> ProblemException.notFound("service", serviceId));
     }
 
+    /** The live service now, or null, without waiting. */
+    public Uni<ServiceSource> find(UUID serviceId) {
+        return find(serviceId, System.nanoTime());
+    }
+
     private Uni<ServiceSource> find(UUID serviceId, long deadline) {
         return pool.preparedQuery("select service_id, project_id, slug, source_type, repository, branch, dockerfile, context, port, deleted "
                 + "from service_sources where service_id = $1").execute(Tuple.of(serviceId))

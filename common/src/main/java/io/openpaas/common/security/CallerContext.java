@@ -40,10 +40,20 @@ public class CallerContext {
         ManagedContext requestContext = Arc.container().requestContext();
         // outside an HTTP request (a consumer, a build worker awaiting on a context of its own)
         // there is no caller, and asking for the identity there would block on the event loop
-        if (!requestContext.isActive() || currentRequest() == null) {
+        RoutingContext rc = requestContext.isActive() ? currentRequest() : null;
+        if (rc == null) {
             return Optional.empty();
         }
-        SecurityIdentity identity = Arc.container().instance(SecurityIdentity.class).get();
+        SecurityIdentity identity;
+        if (rc.user() instanceof io.quarkus.vertx.http.runtime.security.QuarkusHttpUser authenticated) {
+            identity = authenticated.getSecurityIdentity(); // already resolved: no blocking
+        } else if (rc.request().getHeader("Authorization") == null) {
+            // an open endpoint called without credentials (a Git webhook): nobody to resolve, and
+            // resolving the lazy identity on the event loop would block it
+            return Optional.empty();
+        } else {
+            identity = Arc.container().instance(SecurityIdentity.class).get();
+        }
         if (identity == null || identity.isAnonymous()) {
             return Optional.empty();
         }
