@@ -35,7 +35,7 @@ class BuildRecoveryTest {
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of("openpaas.build.timeout", "PT4S", "openpaas.build.stale-after", "PT3S", "openpaas.build.sweep-every", "1s",
-                    "openpaas.build.heartbeat", "PT0.5S");
+                    "openpaas.build.heartbeat", "PT0.5S", "openpaas.build.logs.max-lines", "40", "openpaas.build.logs.retention", "PT1H");
         }
 
         @Override
@@ -74,6 +74,30 @@ class BuildRecoveryTest {
         @Override
         public void stop() {
         }
+    }
+
+    @jakarta.inject.Inject
+    io.openpaas.build.logs.BuildLogs logs;
+
+    @Test
+    void logsAreBoundedPerBuildAndRemovedAfterTheirRetention() throws Exception {
+        String project = UUID.randomUUID().toString();
+        String developer = UUID.randomUUID().toString();
+        BuildFixtures.member(project, developer, "developer");
+        String token = TestTokens.user(developer);
+        Path root = Files.createDirectories(Path.of("target", "repos"));
+        String repo = BuildFixtures.bareRepository(root, BuildFixtures.scratchApp("RUN [\"/bin/busybox\", \"seq\", \"1\", \"500\"]"));
+        String build = BuildFixtures.startBuild(token, BuildFixtures.gitService(project, repo, "main", null, null));
+        BuildFixtures.awaitState(token, build, "SUCCEEDED", Duration.ofSeconds(60));
+        List<String> lines = given().auth().oauth2(token).queryParam("follow", "false").get("/api/v1/builds/" + build + "/logs")
+                .asString().lines().toList();
+        assertEquals(40, lines.size(), String.join("\n", lines));
+        assertEquals("[openpaas] the log reached its limit of 40 lines; later output is not kept", lines.get(39));
+
+        Sql.execute("update builds.builds set finished_at = now() - interval '2 hours' where id = ?::uuid", build);
+        logs.expire().await().atMost(Duration.ofSeconds(10));
+        assertEquals(0, Sql.count("select count(*) from builds.build_logs where build_id = ?::uuid", build));
+        assertEquals("SUCCEEDED", Sql.text("select state from builds.builds where id = ?::uuid", build), "the build itself stays");
     }
 
     static String config(String key) {

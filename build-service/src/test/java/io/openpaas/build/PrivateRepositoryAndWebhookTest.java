@@ -66,6 +66,7 @@ class PrivateRepositoryAndWebhookTest {
             assertTrue(server.refused() > 0, "the host was asked and refused without a credential");
             String reason = given().auth().oauth2(dev).get("/api/v1/builds/" + refused).path("reason");
             assertTrue(reason.startsWith("could not fetch"), reason);
+            assertFalse(reason.contains(token));
 
             given().auth().oauth2(dev).contentType("application/json").body("{\"type\":\"token\",\"token\":\"" + token + "\"}")
                     .put("/api/v1/services/" + service + "/git-credential").then().statusCode(200);

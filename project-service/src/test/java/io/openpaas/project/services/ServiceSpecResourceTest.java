@@ -69,6 +69,19 @@ class ServiceSpecResourceTest {
                 .post("/api/v1/projects/" + project + "/services").then().statusCode(400).body("errors[0].field", equalTo("build_source.type"));
         as(owner).body("{\"name\":\"w\",\"build_source\":{\"type\":\"image\",\"image\":\"nginx\"},\"ports\":[{\"name\":\"http\",\"port\":70000}]}")
                 .post("/api/v1/projects/" + project + "/services").then().statusCode(400).body("errors[0].field", equalTo("ports[0].port"));
+        // a credential written into the URL is refused, pointing to the credential API, and not echoed
+        as(owner).body("{\"name\":\"w\",\"build_source\":{\"type\":\"git\",\"repository\":\"https://bob:hunter22@example.com/r.git\"}}")
+                .post("/api/v1/projects/" + project + "/services").then().statusCode(400)
+                .body("errors[0].field", equalTo("build_source.repository"))
+                .body("errors[0].message", org.hamcrest.Matchers.containsString("git-credential"))
+                .body(org.hamcrest.Matchers.not(org.hamcrest.Matchers.containsString("hunter22")));
+        as(owner).body("{\"name\":\"w\",\"build_source\":{\"type\":\"git\",\"repository\":\"https://ghp_abc@example.com/r.git\"}}")
+                .post("/api/v1/projects/" + project + "/services").then().statusCode(400);
+        // Dockerfile and context stay inside the repository
+        as(owner).body("{\"name\":\"w\",\"build_source\":{\"type\":\"git\",\"repository\":\"https://example.com/r.git\",\"dockerfile\":\"../Dockerfile\"}}")
+                .post("/api/v1/projects/" + project + "/services").then().statusCode(400).body("errors[0].field", equalTo("build_source.dockerfile"));
+        as(owner).body("{\"name\":\"w\",\"build_source\":{\"type\":\"git\",\"repository\":\"https://example.com/r.git\",\"context\":\"/etc\"}}")
+                .post("/api/v1/projects/" + project + "/services").then().statusCode(400).body("errors[0].field", equalTo("build_source.context"));
         as(UUID.randomUUID().toString()).body(API_SERVER).post("/api/v1/projects/" + project + "/services").then().statusCode(404);
         assertEquals(1, Sql.count("select count(*) from projects.services where project_id = ?", UUID.fromString(project)));
         assertEquals(outbox, Sql.count("select count(*) from projects.outbox_events where subject not like 'paas.security.%'"));
