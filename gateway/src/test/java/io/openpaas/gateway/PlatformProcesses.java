@@ -66,6 +66,9 @@ public class PlatformProcesses implements QuarkusTestResourceLifecycleManager {
             if (!rotatingKeys) {
                 common.put("openpaas.auth.jwt.private-key-location", "file:" + privateKey);
             }
+            // a request for an id no projection knows waits this long before 404 (2 s in production, proven by
+            // each service's own tests); the fuzz sends hundreds of such requests
+            common.put("openpaas.members.catch-up-wait", "PT0.2S");
             launch("project-service", projectPort, common, work);
             launch("audit-service", auditPort, common, work);
             Map<String, Integer> others = new HashMap<>();
