@@ -211,9 +211,10 @@ public class BuildDispatcher {
         BuildState outcome = BuildState.FAILED;
         String reason = null;
         BuildResult result = null;
+        BuildJob job = null;
         try {
             Files.createDirectories(run.workspace());
-            BuildJob job = jobs.prepare(build, run);
+            job = jobs.prepare(build, run);
             run.log("[openpaas] build " + build.id + " of " + (job.commit() != null ? "commit " + job.commit() : "branch " + job.branch())
                     + " with the " + executor.name() + " executor");
             result = executor.build(job, run);
@@ -239,6 +240,9 @@ public class BuildDispatcher {
                 String masked = reason == null ? null : run.writer().masker().mask(reason);
                 BuildResult done = result;
                 finish(build.id, outcome, masked, done);
+            }
+            if (job != null) {
+                executor.cleanUp(job);
             }
             run.cleanUp();
             active.remove(build.id);

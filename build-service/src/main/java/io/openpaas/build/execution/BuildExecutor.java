@@ -12,4 +12,8 @@ public interface BuildExecutor {
 
     /** Builds the job; throws {@link BuildFailure} with a reason a person understands. */
     BuildResult build(BuildJob job, BuildRun run) throws BuildFailure, InterruptedException;
+
+    /** Housekeeping once the build's final state is recorded (off the build's critical path). */
+    default void cleanUp(BuildJob job) {
+    }
 }

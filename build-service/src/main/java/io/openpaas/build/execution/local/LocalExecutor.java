@@ -22,6 +22,11 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The embedded default executor: JGit fetches the source into the workspace cache, buildah builds
@@ -34,6 +39,11 @@ import java.util.List;
 @Typed(LocalExecutor.class)
 public class LocalExecutor implements BuildExecutor {
 
+    /**
+     * Builds of one service run their buildah step one at a time: they share layer-cache entries,
+     * and buildah fails when two builds commit the same cached layer at once.
+     */
+    private static final Map<UUID, ReentrantLock> BUD_LOCKS = new ConcurrentHashMap<>();
     private final BuildConfig config;
     private final RegistryConfig registry;
     private final RepositoryPolicy policy;
@@ -71,9 +81,23 @@ public class LocalExecutor implements BuildExecutor {
             return null;
         }
         List<String> bud = new ArrayList<>(List.of("buildah", "bud", "--layers", "--pull=false", "-f", dockerfile.toString(),
-                "-t", job.taggedImage(), "--label", "io.openpaas.build=" + job.buildId(), "--label", "io.openpaas.commit=" + sha));
+                "-t", job.taggedImage()));
         bud.add(context.toString());
-        Commands.Outcome built = Commands.run(bud, run, "");
+        Commands.Outcome built;
+        ReentrantLock lock = BUD_LOCKS.computeIfAbsent(job.serviceId(), k -> new ReentrantLock());
+        if (!lock.tryLock()) {
+            run.log("[openpaas] waiting for another build of this service to finish its buildah step (they share the layer cache)");
+            while (!lock.tryLock(200, TimeUnit.MILLISECONDS)) {
+                if (run.stopped()) {
+                    return null;
+                }
+            }
+        }
+        try {
+            built = Commands.run(bud, run, "");
+        } finally {
+            lock.unlock();
+        }
         if (run.stopped()) {
             return null;
         }
@@ -84,8 +108,21 @@ public class LocalExecutor implements BuildExecutor {
             return null;
         }
         String digest = push(job, run);
-        Commands.run(List.of("buildah", "rmi", job.taggedImage()), run, "[cleanup] ");
         return new BuildResult(sha, job.imageRepository() + "@" + digest);
+    }
+
+    /** The local tag goes once the build has ended (its layers stay cached for the next build). */
+    @Override
+    public void cleanUp(BuildJob job) {
+        try {
+            // not forced: an identical image of another build (same layers, same id) keeps its own name
+            new ProcessBuilder("buildah", "rmi", job.taggedImage()).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
+        } catch (java.io.IOException e) {
+            // nothing to remove
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private Path dockerfile(BuildJob job, BuildRun run, Path source, Path context) throws BuildFailure {
