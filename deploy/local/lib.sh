@@ -210,3 +210,49 @@ CONF
   fi
   export _OPENPAAS_OWN_REGISTRY=1 OPENPAAS_REGISTRY_URL="127.0.0.1:$port"
 }
+
+# The Docker Engine API local deployments go through: Docker's own socket when a Docker engine
+# answers, else podman's Docker-compatible API service on a socket under the state folder, with
+# this machine's container settings (write_container_conf). Exports OPENPAAS_DOCKER_HOST.
+ensure_container_engine() {
+  if [ -n "${OPENPAAS_DOCKER_HOST:-}" ]; then return; fi
+  if [ -S /var/run/docker.sock ] && curl -fsS --unix-socket /var/run/docker.sock http://d/_ping >/dev/null 2>&1; then
+    export OPENPAAS_DOCKER_HOST=unix:///var/run/docker.sock; return
+  fi
+  command -v podman >/dev/null || { log "installing podman"; apt_install podman; }
+  write_container_conf
+  local sock="$OPENPAAS_STATE_DIR/containers/podman.sock" pidfile="$OPENPAAS_STATE_DIR/podman.pid"
+  if ! { [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; }; then
+    rm -f "$sock"
+    log "starting podman's Docker API service on $sock"
+    nohup podman system service --time=0 "unix://$sock" > "$OPENPAAS_STATE_DIR/logs/podman.log" 2>&1 &
+    echo $! > "$pidfile"
+  fi
+  for _ in $(seq 1 40); do curl -fsS --unix-socket "$sock" http://d/_ping >/dev/null 2>&1 && break; sleep 0.25; done
+  curl -fsS --unix-socket "$sock" http://d/_ping >/dev/null 2>&1 || { log "podman's API did not start; see $OPENPAAS_STATE_DIR/logs/podman.log"; exit 1; }
+  export OPENPAAS_DOCKER_HOST="unix://$sock"
+}
+
+# The reverse proxy in front of locally deployed apps: Caddy, configured by deploy-service through
+# its admin API (127.0.0.1:2019 or the next free port); apps answer on OPENPAAS_PROXY_PORT (8000 or
+# the next free one). Exports OPENPAAS_PROXY_ADMIN_URL and OPENPAAS_PROXY_PORT.
+ensure_proxy() {
+  if [ -n "${OPENPAAS_PROXY_ADMIN_URL:-}" ] && [ -z "${_OPENPAAS_OWN_PROXY:-}" ]; then return; fi
+  command -v caddy >/dev/null || { log "installing caddy"; apt_install caddy; }
+  local dir="$OPENPAAS_STATE_DIR/proxy" pidfile="$OPENPAAS_STATE_DIR/caddy.pid" admin port
+  mkdir -p "$dir"
+  if [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
+    admin="$(cat "$dir/admin-port")" port="$(cat "$dir/port")"
+  else
+    admin=2019; while port_open 127.0.0.1 "$admin"; do admin=$((admin + 1)); done
+    port="${OPENPAAS_PROXY_PORT:-8000}"; while port_open 127.0.0.1 "$port"; do port=$((port + 1)); done
+    echo "$admin" > "$dir/admin-port"; echo "$port" > "$dir/port"
+    printf '{"admin":{"listen":"127.0.0.1:%s"}}\n' "$admin" > "$dir/caddy.json"
+    log "starting caddy (admin API on 127.0.0.1:$admin, apps on port $port)"
+    XDG_DATA_HOME="$dir" XDG_CONFIG_HOME="$dir" nohup caddy run --config "$dir/caddy.json" > "$OPENPAAS_STATE_DIR/logs/caddy.log" 2>&1 &
+    echo $! > "$pidfile"
+    for _ in $(seq 1 40); do port_open 127.0.0.1 "$admin" && break; sleep 0.25; done
+    port_open 127.0.0.1 "$admin" || { log "caddy did not start; see $OPENPAAS_STATE_DIR/logs/caddy.log"; exit 1; }
+  fi
+  export _OPENPAAS_OWN_PROXY=1 OPENPAAS_PROXY_ADMIN_URL="http://127.0.0.1:$admin" OPENPAAS_PROXY_PORT="$port"
+}
