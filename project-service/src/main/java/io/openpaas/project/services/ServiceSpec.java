@@ -9,7 +9,7 @@ import java.util.UUID;
 
 /**
  * A service of a project: what to build (or which image to run) and which ports it exposes.
- * Build source and ports are stored as JSON text and mapped by {@code ServiceSpecMapper}.
+ * Build source, ports and runtime are stored as JSON text and mapped by {@code ServiceSpecMapper}.
  */
 @Entity
 @Table(name = "services")
@@ -22,6 +22,7 @@ public class ServiceSpec {
     public String type;
     public String buildSource;
     public String ports;
+    public String runtime;
     public Instant createdAt;
     public Instant updatedAt;
     @Version

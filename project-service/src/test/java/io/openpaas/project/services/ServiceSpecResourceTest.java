@@ -57,6 +57,44 @@ class ServiceSpecResourceTest {
     }
 
     @Test
+    void aServiceSaysHowItRunsWithDefaultsAndBoundedReplicas() {
+        String project = project();
+        String id = as(owner).body(API_SERVER).post("/api/v1/projects/" + project + "/services").then().statusCode(201)
+                .body("env", equalTo(java.util.Map.of()), "resources.cpu_millicores", equalTo(500), "resources.memory_mb", equalTo(256),
+                        "replicas.desired", equalTo(1), "replicas.min", equalTo(1), "replicas.max", equalTo(10),
+                        "health_check.path", equalTo("/"), "health_check.port", equalTo(8080), "health_check.interval_seconds", equalTo(5),
+                        "auto_deploy", equalTo(true))
+                .extract().path("id");
+        as(owner).body("{\"env\":{\"MODE\":\"prod\"},\"command\":[\"/bin/app\"],\"args\":[\"--serve\"],"
+                + "\"replicas\":{\"desired\":3,\"min\":1,\"max\":5},\"health_check\":{\"path\":\"/health\"},\"auto_deploy\":false}")
+                .patch("/api/v1/services/" + id).then().statusCode(200)
+                .body("env.MODE", equalTo("prod"), "command[0]", equalTo("/bin/app"), "args[0]", equalTo("--serve"),
+                        "replicas.desired", equalTo(3), "replicas.max", equalTo(5), "health_check.path", equalTo("/health"),
+                        "health_check.timeout_seconds", equalTo(2), "auto_deploy", equalTo(false), "version", equalTo(1));
+        // changing the ports moves the default health check with them
+        as(owner).body("{\"ports\":[{\"name\":\"web\",\"port\":9090}]}").patch("/api/v1/services/" + id).then().statusCode(200)
+                .body("health_check.port", equalTo(9090));
+        String[][] refused = {
+                {"{\"replicas\":{\"desired\":6,\"min\":1,\"max\":5}}", "replicas.desired"},
+                {"{\"replicas\":{\"desired\":1,\"min\":4,\"max\":3}}", "replicas.min"},
+                {"{\"replicas\":{\"desired\":1000}}", "replicas.desired"},
+                {"{\"replicas\":{\"desired\":-1}}", "replicas.desired"},
+                {"{\"env\":{\"1BAD\":\"x\"}}", "env"},
+                {"{\"health_check\":{\"port\":7000}}", "health_check.port"},
+                {"{\"health_check\":{\"path\":\"health\"}}", "health_check.path"},
+                {"{\"resources\":{\"memory_mb\":1}}", "resources.memory_mb"},
+        };
+        for (String[] c : refused) {
+            as(owner).body(c[0]).patch("/api/v1/services/" + id).then().statusCode(400).contentType("application/problem+json")
+                    .body("errors[0].field", org.hamcrest.Matchers.startsWith(c[1]));
+        }
+        as(owner).get("/api/v1/services/" + id).then().body("version", equalTo(2), "replicas.desired", equalTo(3));
+        // a prebuilt image does not deploy itself by default
+        as(owner).body("{\"name\":\"Cache\",\"build_source\":{\"type\":\"image\",\"image\":\"redis:7\"}}")
+                .post("/api/v1/projects/" + project + "/services").then().statusCode(201).body("auto_deploy", equalTo(false));
+    }
+
+    @Test
     void refusesIncoherentOrDuplicateServicesAndWritesNothing() {
         String project = project();
         as(owner).body(API_SERVER).post("/api/v1/projects/" + project + "/services").then().statusCode(201);

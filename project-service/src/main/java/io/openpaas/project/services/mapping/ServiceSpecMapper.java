@@ -5,6 +5,7 @@ import io.openpaas.common.json.Json;
 import io.openpaas.project.services.ServiceSpec;
 import io.openpaas.project.services.api.BuildSource;
 import io.openpaas.project.services.api.PortSpec;
+import io.openpaas.project.services.api.RuntimeSpec;
 import io.openpaas.project.services.api.ServiceView;
 import io.openpaas.project.services.api.UpdateServiceRequest;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -25,8 +26,17 @@ public class ServiceSpecMapper {
     }
 
     public ServiceView toView(ServiceSpec s) {
-        return new ServiceView(s.id, s.projectId, s.name, s.slug, s.type, json.read(s.buildSource, BuildSource.class),
-                json.read(s.ports, PORTS), s.createdAt, s.updatedAt, s.version);
+        BuildSource source = json.read(s.buildSource, BuildSource.class);
+        List<PortSpec> ports = json.read(s.ports, PORTS);
+        RuntimeSpec r = runtime(s).withDefaults(source, ports);
+        return new ServiceView(s.id, s.projectId, s.name, s.slug, s.type, source, ports, r.env(), r.command(), r.args(), r.resources(),
+                r.replicas(), r.healthCheck(), r.autoDeploy(), s.createdAt, s.updatedAt, s.version);
+    }
+
+    /** The stored runtime, without defaults ({@code {}} for a service saved before it existed). */
+    public RuntimeSpec runtime(ServiceSpec s) {
+        return s.runtime == null || s.runtime.isBlank() ? new RuntimeSpec(null, null, null, null, null, null, null)
+                : json.read(s.runtime, RuntimeSpec.class);
     }
 
     public String write(Object value) {
@@ -35,7 +45,7 @@ public class ServiceSpecMapper {
 
     /** Applies the fields present in the patch; answers whether anything changed. */
     public boolean applyPatch(ServiceSpec s, UpdateServiceRequest patch) {
-        String before = s.name + s.type + s.buildSource + s.ports;
+        String before = s.name + s.type + s.buildSource + s.ports + s.runtime;
         if (patch.name() != null) {
             s.name = patch.name().strip();
         }
@@ -48,6 +58,8 @@ public class ServiceSpecMapper {
         if (patch.ports() != null) {
             s.ports = write(patch.ports());
         }
-        return !Objects.equals(before, s.name + s.type + s.buildSource + s.ports);
+        // the stored runtime keeps its defaults explicit, so a later default changes no running service
+        s.runtime = write(runtime(s).patchedWith(patch.runtime()).withDefaults(json.read(s.buildSource, BuildSource.class), List.of()));
+        return !Objects.equals(before, s.name + s.type + s.buildSource + s.ports + s.runtime);
     }
 }

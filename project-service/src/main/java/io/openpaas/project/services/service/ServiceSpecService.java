@@ -71,6 +71,9 @@ public class ServiceSpecService {
                             s.type = request.type() == null ? ServiceTypes.DEFAULT : request.type();
                             s.buildSource = mapper.write(request.buildSource());
                             s.ports = mapper.write(request.ports() == null ? List.of() : request.ports());
+                            // defaults stored explicitly, but the health check's port stays "the first port" unless given
+                            s.runtime = mapper.write(request.runtime().withDefaults(request.buildSource(), List.of()));
+                            checkRuntime(mapper.runtime(s), request.ports());
                             s.createdAt = now;
                             s.updatedAt = now;
                             return services.persist(s).call(services::flush)
@@ -97,7 +100,9 @@ public class ServiceSpecService {
         }
         return tx.write(() -> load(caller, id, Roles.DEVELOPER).chain(s -> {
             ETags.checkIfMatch(ifMatch, s.version);
-            if (!mapper.applyPatch(s, patch)) {
+            boolean changed = mapper.applyPatch(s, patch);
+            checkRuntime(mapper.runtime(s), mapper.toView(s).ports());
+            if (!changed) {
                 return Uni.createFrom().item(mapper.toView(s));
             }
             s.updatedAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
@@ -166,6 +171,22 @@ public class ServiceSpecService {
                 throw ProblemException.invalidField(source.dockerfile() != null ? "build_source.dockerfile" : "build_source.context",
                         "is only for type 'git'");
             }
+        }
+    }
+
+    /** Rules across fields: replicas within their bounds, a health check on one of the service's ports. */
+    private static void checkRuntime(io.openpaas.project.services.api.RuntimeSpec runtime, List<io.openpaas.project.services.api.PortSpec> ports) {
+        var n = runtime.replicas();
+        if (n.min() > n.max()) {
+            throw ProblemException.invalidField("replicas.min", "must not be above replicas.max (" + n.max() + ")");
+        }
+        if (n.desired() > n.max() || (n.desired() != 0 && n.desired() < n.min())) {
+            throw ProblemException.invalidField("replicas.desired", "must be 0 (stopped) or between replicas.min (" + n.min()
+                    + ") and replicas.max (" + n.max() + ")");
+        }
+        Integer port = runtime.healthCheck().port();
+        if (port != null && ports != null && !ports.isEmpty() && ports.stream().noneMatch(p -> port.equals(p.port()))) {
+            throw ProblemException.invalidField("health_check.port", "must be one of the service's ports");
         }
     }
 
