@@ -175,7 +175,15 @@ driver = "vfs"
 runroot = "$dir/run"
 graphroot = "$dir/storage"
 CONF
-  export CONTAINERS_CONF="$dir/containers.conf" CONTAINERS_STORAGE_CONF="$dir/storage.conf"
+  # the local registry serves plain HTTP on loopback: pulls from it must not insist on TLS
+  local registry="${OPENPAAS_REGISTRY_URL:-127.0.0.1:5000}"
+  cat > "$dir/registries.conf" <<CONF
+unqualified-search-registries = []
+[[registry]]
+location = "${registry#http://}"
+insecure = true
+CONF
+  export CONTAINERS_CONF="$dir/containers.conf" CONTAINERS_STORAGE_CONF="$dir/storage.conf" CONTAINERS_REGISTRIES_CONF="$dir/registries.conf"
 }
 
 # The local registry images are pushed to (Debian's docker-registry, storage under the state

@@ -14,6 +14,8 @@ running() { [ -f "$OPENPAAS_STATE_DIR/$1.pid" ] && kill -0 "$(cat "$OPENPAAS_STA
 started_here=()
 running nats-server || started_here+=(nats-server)
 running registry || started_here+=(registry)
+running podman || started_here+=(podman)
+running caddy || started_here+=(caddy)
 # stop what this run started, whatever happens (CI runs many clones on one machine)
 stop_started() {
   local name
@@ -28,6 +30,10 @@ ensure_nats
 # builds: buildah and a registry of the run's own
 ensure_build_tools
 ensure_registry
+write_container_conf # again, now that the registry's address is known
+# deployments: podman's Docker API and the Caddy proxy of the run's own
+ensure_container_engine
+ensure_proxy
 ensure_redis
 export OPENPAAS_REDIS_URL="$REDIS_URL"
 init_database openpaas_test

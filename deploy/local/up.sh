@@ -7,6 +7,9 @@ ensure_postgres
 ensure_nats
 ensure_build_tools
 ensure_registry
+write_container_conf
+ensure_container_engine
+ensure_proxy
 init_database "${OPENPAAS_DATABASE_NAME:-openpaas}"
 cd "$ROOT"
 

@@ -1,0 +1,28 @@
+package io.openpaas.deploy.targets;
+
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Consumer;
+
+/**
+ * Where services run (docs/deployments.md): {@code local} containers behind a proxy by default;
+ * the cluster targets (Kubernetes, GitOps, ArgoCD, Rancher) implement the same operations.
+ * Calls may block: they run on worker threads.
+ */
+public interface DeployTarget {
+
+    String name();
+
+    /**
+     * Rolls the service to {@code spec}: new replicas start and must pass their health check
+     * before traffic moves to them; the previous deployment's replicas then leave the proxy and
+     * stop after a grace period. Reports progress lines to {@code log}.
+     */
+    void apply(WorkloadSpec spec, Consumer<String> log) throws DeployFailure, InterruptedException;
+
+    /** The service's replicas as they are now. */
+    List<Replica> observe(UUID serviceId);
+
+    /** Removes everything that runs for the service and its URL. */
+    void remove(UUID serviceId) throws InterruptedException;
+}

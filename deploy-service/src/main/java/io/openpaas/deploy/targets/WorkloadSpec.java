@@ -1,0 +1,23 @@
+package io.openpaas.deploy.targets;
+
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * What a target runs for one deployment of a service, whatever the target: the image by
+ * reference, how it runs, how many replicas, which ports (public ones get a stable URL) and how
+ * health is checked. Every target renders this one shape (docs/deployments.md).
+ */
+public record WorkloadSpec(UUID projectId, String projectSlug, UUID serviceId, String serviceSlug, UUID deploymentId, String image,
+        Map<String, String> env, List<String> command, List<String> args, int cpuMillicores, int memoryMb, int replicas,
+        List<Port> ports, HealthCheck healthCheck) {
+
+    /** A port the service listens on. */
+    public record Port(String name, int port, boolean exposed) {
+    }
+
+    /** An HTTP GET that must answer 2xx/3xx before a replica takes traffic. */
+    public record HealthCheck(String path, int port, int intervalSeconds, int timeoutSeconds, int failureThreshold, int initialDelaySeconds) {
+    }
+}

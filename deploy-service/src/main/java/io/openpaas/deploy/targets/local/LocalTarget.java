@@ -1,0 +1,233 @@
+package io.openpaas.deploy.targets.local;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.exception.DockerException;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.api.model.ExposedPort;
+import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.PortBinding;
+import com.github.dockerjava.api.model.Ports;
+import com.github.dockerjava.api.model.RestartPolicy;
+import com.github.dockerjava.core.DefaultDockerClientConfig;
+import com.github.dockerjava.core.DockerClientImpl;
+import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
+import io.openpaas.deploy.targets.DeployFailure;
+import io.openpaas.deploy.targets.DeployTarget;
+import io.openpaas.deploy.targets.Replica;
+import io.openpaas.deploy.targets.WorkloadSpec;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Consumer;
+
+/**
+ * The embedded default target (docs/deployments.md): one container per replica through the Docker
+ * Engine API (Docker, or podman's compatible service), each published on a loopback port, behind
+ * Caddy at a stable {@code http://<service>.<project>.localhost:<port>}. A rollout starts the new
+ * replicas, waits until each answers its health check, moves the route to them, lets requests
+ * in flight on the old ones finish, then stops the old ones (SIGTERM, then a grace period).
+ */
+public class LocalTarget implements DeployTarget {
+
+    static final String PROJECT = "io.openpaas.project";
+    static final String SERVICE = "io.openpaas.service";
+    static final String DEPLOYMENT = "io.openpaas.deployment";
+    static final String HOST = "io.openpaas.host";
+    static final String HEALTH = "io.openpaas.health-path";
+
+    private final DockerClient docker;
+    private final CaddyRoutes routes;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final Duration drain;
+    private final Duration stopGrace;
+    private final Duration healthDeadline;
+
+    public LocalTarget(String dockerHost, String proxyAdminUrl, int proxyPort, ObjectMapper mapper, Duration drain, Duration stopGrace,
+            Duration healthDeadline) {
+        var config = DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost(dockerHost).build();
+        var transport = new ZerodepDockerHttpClient.Builder().dockerHost(config.getDockerHost())
+                .connectionTimeout(Duration.ofSeconds(5)).responseTimeout(Duration.ofSeconds(120)).build();
+        this.docker = DockerClientImpl.getInstance(config, transport);
+        this.routes = new CaddyRoutes(mapper, proxyAdminUrl, "127.0.0.1:" + proxyPort);
+        this.drain = drain;
+        this.stopGrace = stopGrace;
+        this.healthDeadline = healthDeadline;
+    }
+
+    @Override
+    public String name() {
+        return "local";
+    }
+
+    /** The stable host name of the service's first public port. */
+    public static String host(WorkloadSpec spec) {
+        return spec.serviceSlug() + "." + spec.projectSlug() + ".localhost";
+    }
+
+    @Override
+    public void apply(WorkloadSpec spec, Consumer<String> log) throws DeployFailure, InterruptedException {
+        List<Container> previous = containersOf(spec.serviceId());
+        List<String> started = new ArrayList<>();
+        List<String> upstreams = new ArrayList<>();
+        try {
+            for (int i = 0; i < spec.replicas(); i++) {
+                String id = start(spec, i);
+                started.add(id);
+                upstreams.add("127.0.0.1:" + hostPort(id, spec.healthCheck().port()));
+                log.accept("replica " + (i + 1) + "/" + spec.replicas() + " started (" + id.substring(0, 12) + ")");
+            }
+            for (int i = 0; i < started.size(); i++) {
+                awaitHealthy(spec, started.get(i), upstreams.get(i));
+                log.accept("replica " + (i + 1) + " healthy at " + upstreams.get(i));
+            }
+            if (spec.replicas() > 0) {
+                routes.put(new CaddyRoutes.Route(host(spec), upstreams, spec.healthCheck().path()));
+                log.accept("traffic for " + host(spec) + " moved to the new replicas");
+            } else {
+                routes.remove(host(spec));
+            }
+        } catch (DeployFailure | RuntimeException e) {
+            removeAll(started); // the old replicas keep serving
+            throw e instanceof DeployFailure f ? f : new DeployFailure("the container engine failed: " + e.getMessage());
+        }
+        if (!previous.isEmpty()) {
+            Thread.sleep(drain.toMillis()); // requests in flight on the old replicas finish
+            for (Container old : previous) {
+                stop(old.getId());
+            }
+            log.accept(previous.size() + " previous replica(s) stopped");
+        }
+    }
+
+    @Override
+    public List<Replica> observe(UUID serviceId) {
+        List<Replica> replicas = new ArrayList<>();
+        for (Container c : containersOf(serviceId)) {
+            String deployment = c.getLabels().get(DEPLOYMENT);
+            replicas.add(new Replica(c.getId(), deployment == null ? null : UUID.fromString(deployment), c.getState(),
+                    "running".equalsIgnoreCase(c.getState()), null));
+        }
+        return replicas;
+    }
+
+    @Override
+    public void remove(UUID serviceId) throws InterruptedException {
+        List<Container> containers = containersOf(serviceId);
+        for (Container c : containers) {
+            String host = c.getLabels().get(HOST);
+            if (host != null) {
+                try {
+                    routes.remove(host);
+                } catch (DeployFailure e) {
+                    // the proxy is gone: nothing routes there anyway
+                }
+            }
+        }
+        removeAll(containers.stream().map(Container::getId).toList());
+    }
+
+    private String start(WorkloadSpec spec, int index) throws DeployFailure {
+        Map<String, String> labels = new LinkedHashMap<>();
+        labels.put(PROJECT, spec.projectId().toString());
+        labels.put(SERVICE, spec.serviceId().toString());
+        labels.put(DEPLOYMENT, spec.deploymentId().toString());
+        labels.put(HOST, host(spec));
+        labels.put(HEALTH, spec.healthCheck().path());
+        List<ExposedPort> exposed = spec.ports().stream().map(p -> ExposedPort.tcp(p.port())).toList();
+        Ports bindings = new Ports();
+        exposed.forEach(p -> bindings.bind(p, Ports.Binding.bindIp("127.0.0.1")));
+        HostConfig host = HostConfig.newHostConfig().withPortBindings(bindings).withRestartPolicy(RestartPolicy.onFailureRestart(5))
+                .withMemory(spec.memoryMb() * 1024L * 1024L).withNanoCPUs(spec.cpuMillicores() * 1_000_000L);
+        String name = "openpaas-" + spec.serviceSlug() + "-" + spec.deploymentId().toString().substring(0, 8) + "-" + index;
+        try {
+            var create = docker.createContainerCmd(spec.image()).withName(name).withLabels(labels).withExposedPorts(exposed)
+                    .withEnv(spec.env().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList()).withHostConfig(host);
+            if (spec.command() != null && !spec.command().isEmpty()) {
+                create.withEntrypoint(spec.command());
+            }
+            if (spec.args() != null && !spec.args().isEmpty()) {
+                create.withCmd(spec.args());
+            }
+            String id = create.exec().getId();
+            docker.startContainerCmd(id).exec();
+            return id;
+        } catch (NotFoundException e) {
+            throw new DeployFailure("the image " + spec.image() + " is not available to the container engine");
+        } catch (DockerException e) {
+            throw new DeployFailure("the container engine could not start a replica: " + e.getMessage());
+        }
+    }
+
+    private int hostPort(String containerId, int containerPort) throws DeployFailure {
+        var bindings = docker.inspectContainerCmd(containerId).exec().getNetworkSettings().getPorts().getBindings();
+        Ports.Binding[] bound = bindings.get(ExposedPort.tcp(containerPort));
+        if (bound == null || bound.length == 0) {
+            throw new DeployFailure("port " + containerPort + " of the replica was not published");
+        }
+        return Integer.parseInt(bound[0].getHostPortSpec());
+    }
+
+    private void awaitHealthy(WorkloadSpec spec, String containerId, String upstream) throws DeployFailure, InterruptedException {
+        WorkloadSpec.HealthCheck check = spec.healthCheck();
+        Thread.sleep(check.initialDelaySeconds() * 1000L);
+        long deadline = System.nanoTime() + healthDeadline.toNanos();
+        URI uri = URI.create("http://" + upstream + check.path());
+        String last = "no answer";
+        while (System.nanoTime() < deadline) {
+            var state = docker.inspectContainerCmd(containerId).exec().getState();
+            if (!Boolean.TRUE.equals(state.getRunning()) && state.getExitCodeLong() != null && state.getExitCodeLong() != 0) {
+                throw new DeployFailure("a replica exited with code " + state.getExitCodeLong() + " before it became healthy");
+            }
+            try {
+                HttpResponse<Void> response = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(check.timeoutSeconds())).GET().build(),
+                        HttpResponse.BodyHandlers.discarding());
+                if (response.statusCode() < 400) {
+                    return;
+                }
+                last = "HTTP " + response.statusCode();
+            } catch (IOException e) {
+                last = e.getClass().getSimpleName();
+            }
+            Thread.sleep(Math.min(1000, check.intervalSeconds() * 1000L));
+        }
+        throw new DeployFailure("the new replicas never passed their health check (GET " + check.path() + " on port " + check.port()
+                + ": " + last + " after " + healthDeadline.toSeconds() + " s)");
+    }
+
+    private void stop(String containerId) {
+        try {
+            docker.stopContainerCmd(containerId).withTimeout((int) stopGrace.toSeconds()).exec();
+        } catch (DockerException e) {
+            // already stopped or gone
+        }
+        try {
+            docker.removeContainerCmd(containerId).withForce(true).exec();
+        } catch (DockerException e) {
+            // already gone
+        }
+    }
+
+    private void removeAll(List<String> ids) {
+        ids.forEach(id -> {
+            try {
+                docker.removeContainerCmd(id).withForce(true).exec();
+            } catch (DockerException e) {
+                // already gone
+            }
+        });
+    }
+
+    private List<Container> containersOf(UUID serviceId) {
+        return docker.listContainersCmd().withShowAll(true).withLabelFilter(Map.of(SERVICE, serviceId.toString())).exec();
+    }
+}
