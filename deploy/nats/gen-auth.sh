@@ -61,7 +61,7 @@ for d in $all_domains; do audit_consumed+=" audit-recorder:$d"; done
   echo "  users: ["
   service project-service "project member service" ""
   service build-service "build" "build-service-members:member build-service-sources:service"
-  service deploy-service "deploy" "deploy-service-members:member"
+  service deploy-service "deploy" "deploy-service-members:member deploy-service-sources:project deploy-service-sources:service deploy-service-builds:build"
   service secrets-service "secret" "secrets-service-members:member"
   service audit-service "" "$audit_consumed"
   # the gateway: denied requests, the live-event stream it sources from every domain, and ordered

@@ -8,6 +8,11 @@ class DeployServiceBasicsTest extends ServiceBasicsContract {
 
     @Override
     protected String apiPath() {
-        return null;
+        return "/api/v1/deployments/" + java.util.UUID.randomUUID();
+    }
+
+    @Override
+    protected boolean hasRbacMatrix() {
+        return true; // DeploymentFlowTest
     }
 }

@@ -1,5 +1,7 @@
 package io.openpaas.build.execution;
 
+import io.openpaas.common.persistence.Blocking;
+
 import io.openpaas.build.builds.Build;
 import io.openpaas.build.builds.BuildState;
 import io.openpaas.build.builds.service.BuildSignals;

@@ -2,7 +2,6 @@ package io.openpaas.deploy.targets;
 
 import java.util.List;
 import java.util.UUID;
-import java.util.function.Consumer;
 
 /**
  * Where services run (docs/deployments.md): {@code local} containers behind a proxy by default;
@@ -16,9 +15,9 @@ public interface DeployTarget {
     /**
      * Rolls the service to {@code spec}: new replicas start and must pass their health check
      * before traffic moves to them; the previous deployment's replicas then leave the proxy and
-     * stop after a grace period. Reports progress lines to {@code log}.
+     * stop after a grace period. Reports progress to {@code progress}.
      */
-    void apply(WorkloadSpec spec, Consumer<String> log) throws DeployFailure, InterruptedException;
+    void apply(WorkloadSpec spec, RolloutProgress progress) throws DeployFailure, InterruptedException;
 
     /** The service's replicas as they are now. */
     List<Replica> observe(UUID serviceId);

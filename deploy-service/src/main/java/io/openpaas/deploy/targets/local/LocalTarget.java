@@ -16,6 +16,7 @@ import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
 import io.openpaas.deploy.targets.DeployFailure;
 import io.openpaas.deploy.targets.DeployTarget;
 import io.openpaas.deploy.targets.Replica;
+import io.openpaas.deploy.targets.RolloutProgress;
 import io.openpaas.deploy.targets.WorkloadSpec;
 import java.io.IOException;
 import java.net.URI;
@@ -28,7 +29,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.function.Consumer;
 
 /**
  * The embedded default target (docs/deployments.md): one container per replica through the Docker
@@ -75,7 +75,7 @@ public class LocalTarget implements DeployTarget {
     }
 
     @Override
-    public void apply(WorkloadSpec spec, Consumer<String> log) throws DeployFailure, InterruptedException {
+    public void apply(WorkloadSpec spec, RolloutProgress log) throws DeployFailure, InterruptedException {
         List<Container> previous = containersOf(spec.serviceId());
         List<String> started = new ArrayList<>();
         List<String> upstreams = new ArrayList<>();
@@ -84,15 +84,16 @@ public class LocalTarget implements DeployTarget {
                 String id = start(spec, i);
                 started.add(id);
                 upstreams.add("127.0.0.1:" + hostPort(id, spec.healthCheck().port()));
-                log.accept("replica " + (i + 1) + "/" + spec.replicas() + " started (" + id.substring(0, 12) + ")");
+                log.log("replica " + (i + 1) + "/" + spec.replicas() + " started (" + id.substring(0, 12) + ")");
             }
+            log.progressing();
             for (int i = 0; i < started.size(); i++) {
                 awaitHealthy(spec, started.get(i), upstreams.get(i));
-                log.accept("replica " + (i + 1) + " healthy at " + upstreams.get(i));
+                log.log("replica " + (i + 1) + " healthy at " + upstreams.get(i));
             }
             if (spec.replicas() > 0) {
                 routes.put(new CaddyRoutes.Route(host(spec), upstreams, spec.healthCheck().path()));
-                log.accept("traffic for " + host(spec) + " moved to the new replicas");
+                log.log("traffic for " + host(spec) + " moved to the new replicas");
             } else {
                 routes.remove(host(spec));
             }
@@ -105,7 +106,7 @@ public class LocalTarget implements DeployTarget {
             for (Container old : previous) {
                 stop(old.getId());
             }
-            log.accept(previous.size() + " previous replica(s) stopped");
+            log.log(previous.size() + " previous replica(s) stopped");
         }
     }
 
@@ -148,7 +149,9 @@ public class LocalTarget implements DeployTarget {
         exposed.forEach(p -> bindings.bind(p, Ports.Binding.bindIp("127.0.0.1")));
         HostConfig host = HostConfig.newHostConfig().withPortBindings(bindings).withRestartPolicy(RestartPolicy.onFailureRestart(5))
                 .withMemory(spec.memoryMb() * 1024L * 1024L).withNanoCPUs(spec.cpuMillicores() * 1_000_000L);
-        String name = "openpaas-" + spec.serviceSlug() + "-" + spec.deploymentId().toString().substring(0, 8) + "-" + index;
+        // the id's random end: time-ordered ids of deployments made close together share their start
+        String id = spec.deploymentId().toString();
+        String name = "openpaas-" + spec.serviceSlug() + "-" + id.substring(id.length() - 12) + "-" + index;
         try {
             var create = docker.createContainerCmd(spec.image()).withName(name).withLabels(labels).withExposedPorts(exposed)
                     .withEnv(spec.env().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList()).withHostConfig(host);
@@ -158,9 +161,9 @@ public class LocalTarget implements DeployTarget {
             if (spec.args() != null && !spec.args().isEmpty()) {
                 create.withCmd(spec.args());
             }
-            String id = create.exec().getId();
-            docker.startContainerCmd(id).exec();
-            return id;
+            String containerId = create.exec().getId();
+            docker.startContainerCmd(containerId).exec();
+            return containerId;
         } catch (NotFoundException e) {
             throw new DeployFailure("the image " + spec.image() + " is not available to the container engine");
         } catch (DockerException e) {

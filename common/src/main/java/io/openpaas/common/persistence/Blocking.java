@@ -1,10 +1,13 @@
-package io.openpaas.build.execution;
+package io.openpaas.common.persistence;
 
 import io.quarkus.vertx.VertxContextSupport;
 import io.smallrye.mutiny.Uni;
 import java.util.function.Supplier;
 
-/** Reactive work run from a build's worker thread: on a Vert.x context of its own, waited for. */
+/**
+ * Reactive work run from a worker thread of the service's own (a build, a rollout): on a Vert.x
+ * context of its own, as Hibernate Reactive needs, and waited for.
+ */
 public final class Blocking {
 
     private Blocking() {

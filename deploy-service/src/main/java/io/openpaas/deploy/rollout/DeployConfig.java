@@ -1,0 +1,54 @@
+package io.openpaas.deploy.rollout;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.Optional;
+
+/** How deploy-service rolls services out (docs/deployments.md); every key has a working local default. */
+@ConfigMapping(prefix = "openpaas.deploy")
+public interface DeployConfig {
+
+    /** The target services run on: {@code local} (containers on this machine behind Caddy). */
+    @WithDefault("local")
+    String target();
+
+    /** Rollouts run at once by this instance (one per service at most). */
+    @WithDefault("4")
+    int maxConcurrent();
+
+    /** How long new replicas have to pass their health check before the rollout fails. */
+    @WithDefault("PT2M")
+    Duration healthDeadline();
+
+    /** How long old replicas keep serving requests in flight after traffic left them. */
+    @WithDefault("PT2S")
+    Duration drain();
+
+    /** SIGTERM to SIGKILL for a stopping replica. */
+    @WithDefault("PT10S")
+    Duration stopGrace();
+
+    /** How often pending deployments are looked for besides the wake-ups after each change. */
+    @WithDefault("5s")
+    String sweepEvery();
+
+    /** This instance's name on the rollouts it runs; rollouts it held before a restart are failed at start. */
+    Optional<String> workerId();
+
+    Local local();
+
+    interface Local {
+        /** The Docker Engine API: Docker's socket, or podman's service (the local run starts it). */
+        @WithDefault("unix:///var/run/docker.sock")
+        String dockerHost();
+
+        /** Caddy's admin API. */
+        @WithDefault("http://127.0.0.1:2019")
+        String proxyAdminUrl();
+
+        /** The port apps answer on through Caddy. */
+        @WithDefault("8000")
+        int proxyPort();
+    }
+}
