@@ -171,6 +171,53 @@ class DeploymentFlowTest {
                 .body("items.id", org.hamcrest.Matchers.contains(second, first));
     }
 
+    String accepted(String path, String body) {
+        var request = given().auth().oauth2(TestTokens.user(developer)).contentType("application/json");
+        if (body != null) {
+            request.body(body);
+        }
+        return request.post("/api/v1/services/" + service + path).then().statusCode(202).extract().path("id");
+    }
+
+    void awaitAvailable(String deployment) {
+        Await.until(deployment + " AVAILABLE", Duration.ofSeconds(60), () -> "AVAILABLE".equals(state(deployment)));
+    }
+
+    int ready() {
+        return given().auth().oauth2(TestTokens.user(viewer)).get("/api/v1/services/" + service + "/status").then().statusCode(200)
+                .extract().path("ready_replicas");
+    }
+
+    @Test
+    void scaleRestartAndRollbackAreDeploymentsAndStatusTellsWhatRuns() {
+        String first = deploy(v1);
+        awaitAvailable(first);
+        awaitAvailable(accepted("/scale", "{\"replicas\":3}"));
+        assertEquals(3, ready());
+        assertEquals("200 flow one", get());
+        given().auth().oauth2(TestTokens.user(developer)).contentType("application/json").body("{\"replicas\":6}")
+                .post("/api/v1/services/" + service + "/scale").then().statusCode(400).body(org.hamcrest.Matchers.containsString("replicas.max"));
+        given().auth().oauth2(TestTokens.user(developer)).contentType("application/json").body("{\"replicas\":-1}")
+                .post("/api/v1/services/" + service + "/scale").then().statusCode(400);
+
+        String second = deploy(v2);
+        awaitAvailable(second);
+        assertEquals("200 flow two", get());
+        assertEquals(3, given().auth().oauth2(TestTokens.user(viewer)).get("/api/v1/deployments/" + second).<Integer>path("replicas"),
+                "a new image keeps the scale");
+        awaitAvailable(accepted("/rollback", "{}"));
+        assertEquals("200 flow one", get());
+        awaitAvailable(accepted("/restart", null));
+        assertEquals("200 flow one", get());
+        given().auth().oauth2(TestTokens.user(viewer)).get("/api/v1/services/" + service + "/status").then()
+                .body("image", org.hamcrest.Matchers.equalTo(v1)).body("urls[0]",
+                        org.hamcrest.Matchers.equalTo("http://" + slug + "." + projectSlug + ".localhost"));
+
+        awaitAvailable(accepted("/scale", "{\"replicas\":0}"));
+        assertEquals(0, ready());
+        assertEquals("404 no OpenPaaS service answers at this address", get());
+    }
+
     @Test
     void aSuccessfulBuildOfAnAutoDeployServiceDeploysOnceEvenIfDeliveredTwice() throws Exception {
         String build = UUID.randomUUID().toString();
@@ -211,7 +258,14 @@ class DeploymentFlowTest {
                         (x, a) -> "{\"image\":\"localhost/openpaas-test/absent:never\"}", false, 401, 403, 202, 202, 404, 202)
                 .row("GET /api/v1/services/{serviceId}/deployments", x -> "/api/v1/services/" + service + "/deployments", 401, 200, 200, 200, 404, 200)
                 .row("GET /api/v1/deployments/{id}", x -> "/api/v1/deployments/" + existing, 401, 200, 200, 200, 404, 200)
-                .row("POST /api/v1/deployments/{id}/cancel", x -> "/api/v1/deployments/" + existing + "/cancel", 401, 403, 409, 409, 404, 409);
+                .row("POST /api/v1/deployments/{id}/cancel", x -> "/api/v1/deployments/" + existing + "/cancel", 401, 403, 409, 409, 404, 409)
+                // nothing ever ran: scaling and restarting have nothing to start from, rolling back nothing to go back to
+                .row("POST /api/v1/services/{serviceId}/scale", x -> "/api/v1/services/" + service + "/scale", (x, a) -> "{\"replicas\":1}", false,
+                        401, 403, 202, 202, 404, 202)
+                .row("POST /api/v1/services/{serviceId}/restart", x -> "/api/v1/services/" + service + "/restart", 401, 403, 202, 202, 404, 202)
+                .row("POST /api/v1/services/{serviceId}/rollback", x -> "/api/v1/services/" + service + "/rollback", (x, a) -> "{}", false,
+                        401, 403, 409, 409, 404, 409)
+                .row("GET /api/v1/services/{serviceId}/status", x -> "/api/v1/services/" + service + "/status", 401, 200, 200, 200, 404, 200);
         matrix.assertCovers(RbacMatrix.documentedOperations());
         matrix.run("w", () -> "w", (x, actor) -> switch (actor) {
             case ANONYMOUS -> null;

@@ -13,6 +13,11 @@ public record WorkloadSpec(UUID projectId, String projectSlug, UUID serviceId, S
         Map<String, String> env, List<String> command, List<String> args, int cpuMillicores, int memoryMb, int replicas,
         List<Port> ports, HealthCheck healthCheck) {
 
+    public WorkloadSpec withReplicas(int count) {
+        return new WorkloadSpec(projectId, projectSlug, serviceId, serviceSlug, deploymentId, image, env, command, args, cpuMillicores, memoryMb,
+                count, ports, healthCheck);
+    }
+
     /** A port the service listens on. */
     public record Port(String name, int port, boolean exposed) {
     }

@@ -36,7 +36,7 @@ public class RouteTable {
                 rule("^/api/v1/services/[^/]+/(builds|git-credential|webhook)(/.*)?$", build, false),
                 // Git hosts deliver pushes without a token: the delivery's signature is checked by build-service
                 rule("^/api/v1/webhooks/git/[^/]+$", build, true),
-                rule("^/api/v1/services/[^/]+/(deployments|scale|rollback|status)(/.*)?$", deploy, false),
+                rule("^/api/v1/services/[^/]+/(deployments|scale|rollback|restart|status|logs)(/.*)?$", deploy, false),
                 rule("^/api/v1/(users|tokens|projects|services)(/.*)?$", project, false),
                 rule("^/api/v1/builds(/.*)?$", build, false),
                 rule("^/api/v1/(deployments|clusters)(/.*)?$", deploy, false),

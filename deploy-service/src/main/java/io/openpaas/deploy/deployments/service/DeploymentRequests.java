@@ -12,6 +12,7 @@ import io.openpaas.deploy.deployments.Deployment;
 import io.openpaas.deploy.deployments.DeploymentState;
 import io.openpaas.deploy.deployments.api.DeploymentRequest;
 import io.openpaas.deploy.deployments.api.DeploymentView;
+import io.openpaas.deploy.deployments.api.ServiceStatus;
 import io.openpaas.deploy.deployments.mapping.DeploymentMapper;
 import io.openpaas.deploy.deployments.repository.DeploymentRepository;
 import io.openpaas.deploy.rollout.Rollouts;
@@ -74,8 +75,17 @@ public class DeploymentRequests {
         throw ProblemException.invalidField("build_id", "give a build_id or an image: the service has no image of its own");
     }
 
-    /** Queues a deployment in the caller's transaction, with its {@code pending} event. */
+    /**
+     * Queues a deployment of a new image in the caller's transaction, with its {@code pending} event.
+     * It keeps the number of replicas running now (a scale stays), or the service's when none runs.
+     */
     public Uni<DeploymentView> enqueue(ServiceRuntimes.ServiceRuntime service, String image, UUID buildId, String trigger, String requestedBy) {
+        return deployments.find("serviceId = ?1 and state = ?2 order by id desc", service.serviceId(), DeploymentState.AVAILABLE).firstResult()
+                .chain(running -> enqueue(service, image, buildId, trigger, requestedBy, running == null ? null : running.replicas));
+    }
+
+    private Uni<DeploymentView> enqueue(ServiceRuntimes.ServiceRuntime service, String image, UUID buildId, String trigger, String requestedBy,
+            Integer replicas) {
         Deployment d = new Deployment();
         d.id = Ids.newId();
         d.projectId = service.projectId();
@@ -86,10 +96,91 @@ public class DeploymentRequests {
         d.image = image;
         d.buildId = buildId;
         var spec = ServiceRuntimes.spec(service, d.id, image);
+        if (replicas != null) {
+            spec = spec.withReplicas(replicas);
+        }
         d.replicas = spec.replicas();
         d.spec = mapper.write(spec);
         d.createdAt = DeploymentTransitions.now();
         return deployments.persist(d).call(deployments::flush).call(() -> transitions.announce(d)).map(mapper::toView);
+    }
+
+    /** A new deployment of the current image with {@code replicas} (0 stops the service), within the service's maximum. */
+    public Uni<DeploymentView> scale(Caller caller, UUID serviceId, int replicas) {
+        return services.require(serviceId)
+                .call(service -> authorizer.require(caller, service.projectId(), Roles.DEVELOPER))
+                .chain(service -> {
+                    int max = service.runtime().path("replicas").path("max").asInt(10);
+                    if (replicas > max) {
+                        throw ProblemException.invalidField("replicas", "must be at most the service's replicas.max (" + max + ")");
+                    }
+                    return tx.write(() -> current(serviceId).chain(current -> {
+                        if (current == null) {
+                            throw ProblemException.conflict("the service has never been deployed: deploy it first");
+                        }
+                        return enqueue(service, current.image, current.buildId, "scale", caller.userId(), replicas);
+                    }));
+                })
+                .invoke(rollouts::wake);
+    }
+
+    /** A new deployment of the current image and spec: every replica replaced, one after the other's health. */
+    public Uni<DeploymentView> restart(Caller caller, UUID serviceId) {
+        return services.require(serviceId)
+                .call(service -> authorizer.require(caller, service.projectId(), Roles.DEVELOPER))
+                .chain(service -> tx.write(() -> current(serviceId).chain(current -> {
+                    if (current == null) {
+                        throw ProblemException.conflict("the service has never been deployed: deploy it first");
+                    }
+                    return enqueue(service, current.image, current.buildId, "restart", caller.userId(), current.replicas);
+                })))
+                .invoke(rollouts::wake);
+    }
+
+    /** A new deployment of an earlier one's image: the one given, or the last that ran before the current one. */
+    public Uni<DeploymentView> rollback(Caller caller, UUID serviceId, UUID to) {
+        return services.require(serviceId)
+                .call(service -> authorizer.require(caller, service.projectId(), Roles.DEVELOPER))
+                .chain(service -> tx.write(() -> earlier(serviceId, to).chain(target -> {
+                    if (target == null) {
+                        throw to == null ? ProblemException.conflict("there is no earlier deployment that ran to roll back to")
+                                : ProblemException.invalidField("deployment_id", "is not a deployment of this service that ran");
+                    }
+                    return enqueue(service, target.image, target.buildId, "rollback", caller.userId(), target.replicas);
+                })))
+                .invoke(rollouts::wake);
+    }
+
+    /** The deployment that runs now (AVAILABLE), or the newest one when none does. */
+    private Uni<Deployment> current(UUID serviceId) {
+        return deployments.find("serviceId = ?1 and state = ?2 order by id desc", serviceId, DeploymentState.AVAILABLE).firstResult()
+                .chain(d -> d != null ? Uni.createFrom().item(d) : deployments.find("serviceId = ?1 order by id desc", serviceId).firstResult());
+    }
+
+    private Uni<Deployment> earlier(UUID serviceId, UUID to) {
+        if (to != null) {
+            return deployments.find("id = ?1 and serviceId = ?2 and state in ?3", to, serviceId,
+                    java.util.List.of(DeploymentState.AVAILABLE, DeploymentState.SUPERSEDED)).firstResult();
+        }
+        // the newest one that ran and was replaced: what served before the current one
+        return deployments.find("serviceId = ?1 and state = ?2 and startedAt is not null order by id desc", serviceId,
+                DeploymentState.SUPERSEDED).firstResult();
+    }
+
+    @WithSession
+    public Uni<ServiceStatus> status(Caller caller, UUID serviceId, int readyReplicas) {
+        return services.require(serviceId)
+                .call(service -> authorizer.require(caller, service.projectId(), Roles.VIEWER))
+                .chain(service -> deployments.find("serviceId = ?1 and state = ?2 order by id desc", serviceId, DeploymentState.AVAILABLE)
+                        .firstResult().chain(current -> deployments.find("serviceId = ?1 order by id desc", serviceId).firstResult()
+                                .map(last -> {
+                                    DeploymentView view = current == null ? null : mapper.toView(current);
+                                    return new ServiceStatus(serviceId, current == null ? 0 : current.replicas, readyReplicas,
+                                            current == null ? null : current.image, current == null ? null : current.id,
+                                            current == null ? null : current.state.name(), last == null ? null : last.id,
+                                            last == null ? null : last.state.name(),
+                                            view == null || view.url() == null ? java.util.List.of() : java.util.List.of(view.url()));
+                                })));
     }
 
     @WithSession

@@ -103,8 +103,15 @@ public class LocalTarget implements DeployTarget {
         }
         if (!previous.isEmpty()) {
             Thread.sleep(drain.toMillis()); // requests in flight on the old replicas finish
+            // all at once: each may take its whole grace period (a process that ignores SIGTERM)
+            List<Thread> stopping = new ArrayList<>();
             for (Container old : previous) {
-                stop(old.getId());
+                Thread t = new Thread(() -> stop(old.getId()), "stop-" + old.getId().substring(0, 12));
+                t.start();
+                stopping.add(t);
+            }
+            for (Thread t : stopping) {
+                t.join();
             }
             log.log(previous.size() + " previous replica(s) stopped");
         }

@@ -1,0 +1,85 @@
+package io.openpaas.deploy.deployments.api;
+
+import io.openpaas.common.security.CallerContext;
+import io.openpaas.deploy.deployments.service.DeploymentRequests;
+import io.openpaas.deploy.targets.DeployTarget;
+import io.quarkus.security.Authenticated;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/** Scale, restart, roll back and read the status of a service: each change is a deployment like any other (202). */
+@Path("/api/v1/services/{serviceId}")
+@Authenticated
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "deployments")
+public class ServiceOperationsResource {
+
+    private final DeploymentRequests deployments;
+    private final DeployTarget target;
+    private final CallerContext caller;
+
+    public ServiceOperationsResource(DeploymentRequests deployments, DeployTarget target, CallerContext caller) {
+        this.deployments = deployments;
+        this.target = target;
+        this.caller = caller;
+    }
+
+    @POST
+    @Path("/scale")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Run N replicas of the current image (developers); 0 stops the service")
+    public Uni<Response> scale(@PathParam("serviceId") UUID serviceId, @Valid @NotNull ScaleRequest request) {
+        return deployments.scale(caller.requireUser(), serviceId, request.replicas()).map(ServiceOperationsResource::accepted);
+    }
+
+    @POST
+    @Path("/restart")
+    @Operation(summary = "Replace every replica with a fresh one of the same image (developers)")
+    public Uni<Response> restart(@PathParam("serviceId") UUID serviceId) {
+        return deployments.restart(caller.requireUser(), serviceId).map(ServiceOperationsResource::accepted);
+    }
+
+    @POST
+    @Path("/rollback")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Deploy an earlier deployment's image again: the one given, or the one before the current (developers)")
+    public Uni<Response> rollback(@PathParam("serviceId") UUID serviceId, @Valid RollbackRequest request) {
+        return deployments.rollback(caller.requireUser(), serviceId, request == null ? null : request.deploymentId())
+                .map(ServiceOperationsResource::accepted);
+    }
+
+    @GET
+    @Path("/status")
+    @Operation(summary = "Desired and ready replicas, the image, the current and last deployments, the URLs")
+    public Uni<ServiceStatus> status(@PathParam("serviceId") UUID serviceId) {
+        var who = caller.requireUser();
+        io.vertx.core.Context context = io.vertx.core.Vertx.currentContext();
+        // asking the target blocks (the container engine): off the event loop, then back on the request's context
+        Uni<Integer> ready = Uni.createFrom().item(() -> (int) target.observe(serviceId).stream().filter(r -> r.healthy()).count())
+                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                .onFailure().transform(e -> new io.openpaas.common.problem.ProblemException(io.openpaas.common.problem.ProblemType.UNAVAILABLE,
+                        "the " + target.name() + " target cannot be reached to count the running replicas; try again"));
+        if (context != null) {
+            ready = ready.emitOn(task -> context.runOnContext(v -> task.run()));
+        }
+        return ready.chain(count -> deployments.status(who, serviceId, count));
+    }
+
+    private static Response accepted(DeploymentView view) {
+        return Response.accepted(view).location(URI.create(view.statusUrl())).build();
+    }
+}
