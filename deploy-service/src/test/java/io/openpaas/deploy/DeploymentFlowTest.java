@@ -235,6 +235,37 @@ class DeploymentFlowTest {
     }
 
     @Test
+    void deletingTheServiceRemovesItsWorkload() throws Exception {
+        String first = deploy(v1);
+        awaitAvailable(first);
+        assertEquals("200 flow one", get());
+        publish("PAAS_SERVICE", "service", "deleted", project, service,
+                "{\"id\":\"" + service + "\",\"project_id\":\"" + project + "\",\"slug\":\"" + slug + "\"}");
+        Await.until("the URL gone", Duration.ofSeconds(30), () -> get().equals("404 no OpenPaaS service answers at this address"));
+        Await.until("no container left", Duration.ofSeconds(30), () -> containers() == 0);
+        assertEquals("SUPERSEDED", state(first));
+    }
+
+    /** The service's containers, asked of the engine directly. */
+    long containers() {
+        String socket = System.getenv().getOrDefault("OPENPAAS_DOCKER_HOST", "").replace("unix://", "");
+        try {
+            Process p = new ProcessBuilder("curl", "-s", "--unix-socket", socket, "http://d/v1.41/containers/json?all=1&filters=%7B%22label%22%3A%5B"
+                    + "%22io.openpaas.service%3D" + service + "%22%5D%7D").start();
+            String out = new String(p.getInputStream().readAllBytes());
+            if (p.waitFor() != 0 || !out.startsWith("[")) {
+                throw new IllegalStateException("the engine did not list containers: " + out);
+            }
+            return out.split("\"Id\"", -1).length - 1;
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
     void badInputIs400AndStartsNothing() {
         String dev = TestTokens.user(developer);
         for (String body : new String[] {"{\"image\":\"NOT A REFERENCE\"}", "{\"image\":\"a b\"}", "{\"build_id\":\"" + UUID.randomUUID() + "\"}",

@@ -93,6 +93,36 @@ public class Rollouts {
         }
     }
 
+    /**
+     * Removes what runs for a deleted service, off the consumer's thread; its deployments still in
+     * flight are cancelled first so no rollout starts it again.
+     */
+    public void removeService(UUID serviceId) {
+        workers.execute(() -> {
+            try {
+                List<String> open = Blocking.await(() -> pool.preparedQuery("select cast(id as text) from deployments where service_id = $1 "
+                        + "and state in ('PENDING', 'APPLYING', 'PROGRESSING', 'AVAILABLE')").execute(Tuple.of(serviceId))
+                        .map(rows -> {
+                            List<String> out = new java.util.ArrayList<>();
+                            rows.forEach(r -> out.add(r.getString(0)));
+                            return out;
+                        }));
+                for (String id : open) {
+                    Blocking.await(() -> transitions.move(UUID.fromString(id), EnumSet.of(DeploymentState.PENDING, DeploymentState.APPLYING,
+                            DeploymentState.PROGRESSING), DeploymentState.CANCELLED, d -> d.reason = "the service was deleted"));
+                    Blocking.await(() -> transitions.move(UUID.fromString(id), EnumSet.of(DeploymentState.AVAILABLE), DeploymentState.SUPERSEDED,
+                            d -> d.reason = "the service was deleted"));
+                }
+                target.remove(serviceId);
+                Log.infof("removed the workload of deleted service %s", serviceId);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (RuntimeException e) {
+                Log.errorf(e, "could not remove the workload of deleted service %s", serviceId);
+            }
+        });
+    }
+
     @Scheduled(every = "${openpaas.deploy.sweep-every:5s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void sweep() {
         wake();

@@ -20,9 +20,11 @@ import java.util.UUID;
 public class SourcesProjector implements EventHandler {
 
     private final SourceChanges changes;
+    private final io.openpaas.deploy.rollout.Rollouts rollouts;
 
-    public SourcesProjector(SourceChanges changes) {
+    public SourcesProjector(SourceChanges changes, io.openpaas.deploy.rollout.Rollouts rollouts) {
         this.changes = changes;
+        this.rollouts = rollouts;
     }
 
     /** Wakes requests waiting for a service the projection has not seen yet. */
@@ -44,6 +46,10 @@ public class SourcesProjector implements EventHandler {
     public void afterCommit(EventEnvelope event) {
         if (event.subject() != null) {
             changes.changed(UUID.fromString(event.subject()));
+        }
+        // a deleted service (also each service of a deleted project) takes its workload with it
+        if (event.type().equals("paas.service.deleted")) {
+            rollouts.removeService(UUID.fromString(event.data().path("id").asText()));
         }
     }
 
