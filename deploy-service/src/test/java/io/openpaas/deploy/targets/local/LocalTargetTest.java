@@ -30,11 +30,6 @@ import org.junit.jupiter.api.Test;
  */
 class LocalTargetTest {
 
-    static {
-        // the test calls the proxy by the service's host name without relying on *.localhost resolving
-        System.setProperty("jdk.httpclient.allowRestrictedHeaders", "host");
-    }
-
     static final String DOCKER = System.getenv().getOrDefault("OPENPAAS_DOCKER_HOST", "unix:///var/run/docker.sock");
     static final String ADMIN = System.getenv().getOrDefault("OPENPAAS_PROXY_ADMIN_URL", "http://127.0.0.1:2019");
     static final int PROXY = Integer.parseInt(System.getenv().getOrDefault("OPENPAAS_PROXY_PORT", "8000"));
