@@ -40,6 +40,7 @@ class DeploymentFlowTest {
     static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     static String v1;
     static String v2;
+    static String chatty;
     final ObjectMapper json = new ObjectMapper();
     String project;
     String projectSlug;
@@ -54,15 +55,20 @@ class DeploymentFlowTest {
         String tag = UUID.randomUUID().toString().substring(0, 8);
         v1 = image("f1-" + tag, "flow one");
         v2 = image("f2-" + tag, "flow two");
+        chatty = image("f3-" + tag, "flow three", "[\"/bin/busybox\",\"sh\",\"-c\",\"echo hello-from-replica; "
+                + "(while true; do echo tick; sleep 1; done) & exec /bin/busybox httpd -f -p 8080 -h /www\"]");
     }
 
     static String image(String tag, String content) throws Exception {
+        return image(tag, content, "[\"/bin/busybox\",\"httpd\",\"-f\",\"-p\",\"8080\",\"-h\",\"/www\"]");
+    }
+
+    static String image(String tag, String content, String entrypoint) throws Exception {
         Path dir = Files.createTempDirectory("app");
         Files.copy(Path.of("/bin/busybox"), dir.resolve("busybox"));
         Files.createDirectories(dir.resolve("www"));
         Files.writeString(dir.resolve("www/index.html"), content + "\n");
-        Files.writeString(dir.resolve("Dockerfile"), "FROM scratch\nCOPY busybox /bin/busybox\nCOPY www /www\n"
-                + "ENTRYPOINT [\"/bin/busybox\",\"httpd\",\"-f\",\"-p\",\"8080\",\"-h\",\"/www\"]\n");
+        Files.writeString(dir.resolve("Dockerfile"), "FROM scratch\nCOPY busybox /bin/busybox\nCOPY www /www\nENTRYPOINT " + entrypoint + "\n");
         String name = "localhost/openpaas-test/flow:" + tag;
         Process p = new ProcessBuilder("buildah", "bud", "-q", "--layers", "-t", name, dir.toString()).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes());
@@ -262,6 +268,33 @@ class DeploymentFlowTest {
     }
 
     @Test
+    void theReplicasOutputStreamsAndFollows() throws Exception {
+        awaitAvailable(deploy(chatty));
+        String stored = given().auth().oauth2(TestTokens.user(viewer)).accept("text/event-stream").queryParam("follow", "false")
+                .queryParam("tail", "50").get("/api/v1/services/" + service + "/logs").then().statusCode(200).extract().asString();
+        assertTrue(stored.contains("hello-from-replica") && stored.contains("data:[openpaas-" + slug + "-"), stored);
+
+        // following: ticks written after the stream opened keep arriving
+        HttpRequest follow = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + io.restassured.RestAssured.port + "/api/v1/services/"
+                + service + "/logs?tail=0")).header("Authorization", "Bearer " + TestTokens.user(viewer)).header("Accept", "text/event-stream").build();
+        var response = HTTP.send(follow, HttpResponse.BodyHandlers.ofLines());
+        assertEquals(200, response.statusCode());
+        java.util.concurrent.atomic.AtomicInteger ticks = new java.util.concurrent.atomic.AtomicInteger();
+        var reader = java.util.concurrent.CompletableFuture.runAsync(() -> response.body()
+                .takeWhile(line -> ticks.get() < 2).forEach(line -> {
+                    if (line.endsWith("] tick")) {
+                        ticks.incrementAndGet();
+                    }
+                }));
+        Await.until("two new ticks while following", Duration.ofSeconds(15), () -> ticks.get() >= 2);
+        reader.cancel(true);
+
+        given().auth().oauth2(TestTokens.user(viewer)).queryParam("tail", "-1").get("/api/v1/services/" + service + "/logs").then().statusCode(400);
+        given().auth().oauth2(TestTokens.user(viewer)).queryParam("since", "yesterday").get("/api/v1/services/" + service + "/logs")
+                .then().statusCode(400);
+    }
+
+    @Test
     void badInputIs400AndStartsNothing() {
         String dev = TestTokens.user(developer);
         for (String body : new String[] {"{\"image\":\"NOT A REFERENCE\"}", "{\"image\":\"a b\"}", "{\"build_id\":\"" + UUID.randomUUID() + "\"}",
@@ -292,7 +325,8 @@ class DeploymentFlowTest {
                 .row("POST /api/v1/services/{serviceId}/restart", x -> "/api/v1/services/" + service + "/restart", 401, 403, 202, 202, 404, 202)
                 .row("POST /api/v1/services/{serviceId}/rollback", x -> "/api/v1/services/" + service + "/rollback", (x, a) -> "{}", false,
                         401, 403, 409, 409, 404, 409)
-                .row("GET /api/v1/services/{serviceId}/status", x -> "/api/v1/services/" + service + "/status", 401, 200, 200, 200, 404, 200);
+                .row("GET /api/v1/services/{serviceId}/status", x -> "/api/v1/services/" + service + "/status", 401, 200, 200, 200, 404, 200)
+                .row("GET /api/v1/services/{serviceId}/logs", x -> "/api/v1/services/" + service + "/logs?follow=false", 401, 200, 200, 200, 404, 200);
         matrix.assertCovers(RbacMatrix.documentedOperations());
         matrix.run("w", () -> "w", (x, actor) -> switch (actor) {
             case ANONYMOUS -> null;

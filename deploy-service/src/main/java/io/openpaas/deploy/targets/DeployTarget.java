@@ -22,6 +22,14 @@ public interface DeployTarget {
     /** The service's replicas as they are now. */
     List<Replica> observe(UUID serviceId);
 
+    /**
+     * The output of the service's running replicas, each line prefixed with its replica: the last
+     * {@code tail} lines (since {@code since} when given), then, when {@code follow}, new lines
+     * until {@code stop} is closed. Blocks until then.
+     */
+    void logs(UUID serviceId, int tail, java.time.Instant since, boolean follow, java.util.function.Consumer<String> line,
+            java.util.concurrent.CountDownLatch stop) throws InterruptedException;
+
     /** Removes everything that runs for the service and its URL. */
     void remove(UUID serviceId) throws InterruptedException;
 }

@@ -129,6 +129,53 @@ public class LocalTarget implements DeployTarget {
     }
 
     @Override
+    public void logs(UUID serviceId, int tail, java.time.Instant since, boolean follow, java.util.function.Consumer<String> line,
+            java.util.concurrent.CountDownLatch stop) throws InterruptedException {
+        List<java.io.Closeable> streams = new ArrayList<>();
+        List<Container> running = containersOf(serviceId).stream().filter(c -> "running".equalsIgnoreCase(c.getState())).toList();
+        java.util.concurrent.CountDownLatch ended = new java.util.concurrent.CountDownLatch(running.size());
+        for (Container c : running) {
+            String replica = c.getNames() != null && c.getNames().length > 0 ? c.getNames()[0].replaceFirst("^/", "") : c.getId().substring(0, 12);
+            var cmd = docker.logContainerCmd(c.getId()).withStdOut(true).withStdErr(true).withTail(tail).withFollowStream(follow);
+            if (since != null) {
+                cmd.withSince((int) since.getEpochSecond());
+            }
+            streams.add(cmd.exec(new com.github.dockerjava.api.async.ResultCallback.Adapter<com.github.dockerjava.api.model.Frame>() {
+                @Override
+                public void onNext(com.github.dockerjava.api.model.Frame frame) {
+                    for (String text : new String(frame.getPayload(), java.nio.charset.StandardCharsets.UTF_8).split("\\R")) {
+                        line.accept("[" + replica + "] " + text);
+                    }
+                }
+
+                @Override
+                public void onComplete() {
+                    ended.countDown();
+                }
+
+                @Override
+                public void onError(Throwable throwable) {
+                    ended.countDown();
+                }
+            }));
+        }
+        try {
+            // the replicas' streams end by themselves unless following; the caller's stop ends them either way
+            while (!stop.await(200, java.util.concurrent.TimeUnit.MILLISECONDS) && ended.getCount() > 0) {
+                Thread.onSpinWait();
+            }
+        } finally {
+            for (java.io.Closeable stream : streams) {
+                try {
+                    stream.close();
+                } catch (IOException e) {
+                    // already closed
+                }
+            }
+        }
+    }
+
+    @Override
     public void remove(UUID serviceId) throws InterruptedException {
         List<Container> containers = containersOf(serviceId);
         for (Container c : containers) {
