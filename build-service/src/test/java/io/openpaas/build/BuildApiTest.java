@@ -115,6 +115,15 @@ class BuildApiTest {
     }
 
     @Test
+    void aStreamOfLogsIsRefusedWithAPlainAnswerBeforeItStarts() {
+        World w = world();
+        given().auth().oauth2(w.token(Actor.OTHER_OWNER)).accept("text/event-stream").get("/api/v1/builds/" + w.build() + "/logs")
+                .then().statusCode(404).contentType("application/problem+json");
+        given().auth().oauth2(w.token(Actor.VIEWER)).accept("text/event-stream").get("/api/v1/builds/" + w.build() + "/logs")
+                .then().statusCode(200).body(containsString("event:end"));
+    }
+
+    @Test
     void aBuildOfAServiceTheProjectionHasNotSeenWaitsThenAnswers404() {
         World w = world();
         long started = System.nanoTime();
