@@ -1,6 +1,7 @@
 package io.openpaas.build.execution;
 
 import io.openpaas.common.persistence.Blocking;
+import io.openpaas.common.persistence.Rows;
 
 import io.openpaas.build.builds.Build;
 import io.openpaas.build.builds.BuildState;
@@ -365,11 +366,7 @@ public class BuildDispatcher {
         Instant limit = Instant.now().minus(config.staleAfter());
         List<String> stale = Blocking.await(() -> pool.preparedQuery("select cast(id as text) from builds where state in ('CLONING', 'BUILDING', 'PUSHING') "
                 + "and heartbeat_at < $1").execute(Tuple.of(limit.atOffset(ZoneOffset.UTC)))
-                .map(rows -> {
-                    List<String> out = new java.util.ArrayList<>();
-                    rows.forEach(r -> out.add(r.getString(0)));
-                    return out;
-                }));
+                .map(Rows::firstColumn));
         for (String id : stale) {
             if (!active.containsKey(UUID.fromString(id))) {
                 finish(UUID.fromString(id), BuildState.FAILED, "the worker running the build stopped answering; request it again");

@@ -7,7 +7,6 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.time.Duration;
 import java.util.UUID;
 
 /**
@@ -30,30 +29,24 @@ public class ServiceSources {
 
     /** The live service, or 404 once the wait is over. */
     public Uni<ServiceSource> require(UUID serviceId) {
-        long deadline = System.nanoTime() + config.catchUpWait().toNanos();
-        return find(serviceId, deadline).onItem().ifNull().failWith(() -> ProblemException.notFound("service", serviceId));
+        return changes.lookUntilFound(serviceId, config.catchUpWait(), () -> row(serviceId)).map(ServiceSources::live)
+                .onItem().ifNull().failWith(() -> ProblemException.notFound("service", serviceId));
     }
 
     /** The live service now, or null, without waiting. */
     public Uni<ServiceSource> find(UUID serviceId) {
-        return find(serviceId, System.nanoTime());
+        return row(serviceId).map(ServiceSources::live);
     }
 
-    private Uni<ServiceSource> find(UUID serviceId, long deadline) {
+    /** The projection's row, a deleted service's tombstone included (null: not known yet). */
+    private Uni<Row> row(UUID serviceId) {
         return pool.preparedQuery("select service_id, project_id, slug, source_type, repository, branch, dockerfile, context, port, deleted "
                 + "from service_sources where service_id = $1").execute(Tuple.of(serviceId))
-                .chain(rows -> {
-                    if (rows.size() > 0) {
-                        Row row = rows.iterator().next();
-                        return Uni.createFrom().item(row.getBoolean("deleted") ? null : map(row));
-                    }
-                    long left = deadline - System.nanoTime();
-                    if (left <= 0) {
-                        return Uni.createFrom().nullItem();
-                    }
-                    return changes.next(serviceId, Duration.ofNanos(left))
-                            .chain(changed -> find(serviceId, changed ? deadline : System.nanoTime()));
-                });
+                .map(rows -> rows.size() == 0 ? null : rows.iterator().next());
+    }
+
+    private static ServiceSource live(Row row) {
+        return row == null || row.getBoolean("deleted") ? null : map(row);
     }
 
     private static ServiceSource map(Row row) {

@@ -19,6 +19,15 @@ public final class Created {
         return response.build();
     }
 
+    /** The 202 answer of a POST that starts a long operation: the resource, and its status URL as Location. */
+    public static Response accepted(String statusUrl, Idempotency.Outcome<?> outcome) {
+        Response.ResponseBuilder response = Response.accepted(outcome.value()).location(URI.create(statusUrl));
+        if (outcome.replayed()) {
+            response.header(REPLAYED_HEADER, "true");
+        }
+        return response.build();
+    }
+
     /** A 201 whose body holds a secret shown once (a new API token): no cache may keep it. */
     public static Response secret(String location, Object entity) {
         jakarta.ws.rs.core.CacheControl noStore = new jakarta.ws.rs.core.CacheControl();

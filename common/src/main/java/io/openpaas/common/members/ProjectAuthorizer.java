@@ -39,8 +39,7 @@ public class ProjectAuthorizer {
         if (caller.admin()) {
             return Uni.createFrom().item(Roles.ADMIN);
         }
-        long deadline = System.nanoTime() + config.catchUpWait().toNanos();
-        return roleOf(projectId, caller.userId(), deadline).map(role -> decide(caller, projectId, role, minimumRole, "the project"));
+        return roleOf(projectId, caller.userId()).map(role -> decide(caller, projectId, role, minimumRole, "the project"));
     }
 
     /**
@@ -85,19 +84,13 @@ public class ProjectAuthorizer {
      * once more at the deadline. A non-member thus costs two queries, plus one per change of that
      * project while it waits.
      */
-    private Uni<String> roleOf(UUID projectId, String userId, long deadline) {
-        lookups.increment();
-        return pool.preparedQuery("select role from member_projection where project_id = $1 and user_id = $2")
-                .execute(Tuple.of(projectId, userId))
-                .chain(rows -> {
-                    String role = rows.size() == 0 ? null : rows.iterator().next().getString(0);
-                    long left = deadline - System.nanoTime();
-                    if (role != null || left <= 0 || !config.projectionEnabled()) {
-                        return Uni.createFrom().item(role);
-                    }
-                    // on timeout, one last look: a change committed between the lookup and the wait sent no signal to it
-                    return changes.next(projectId, java.time.Duration.ofNanos(left))
-                            .chain(changed -> roleOf(projectId, userId, changed ? deadline : System.nanoTime()));
-                });
+    private Uni<String> roleOf(UUID projectId, String userId) {
+        java.util.function.Supplier<Uni<String>> lookup = () -> {
+            lookups.increment();
+            return pool.preparedQuery("select role from member_projection where project_id = $1 and user_id = $2")
+                    .execute(Tuple.of(projectId, userId))
+                    .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getString(0));
+        };
+        return config.projectionEnabled() ? changes.lookUntilFound(projectId, config.catchUpWait(), lookup) : lookup.get();
     }
 }

@@ -13,6 +13,16 @@ public final class Blocking {
     private Blocking() {
     }
 
+    /**
+     * Blocking work (DNS, a container engine) asked for from a request: run on a worker thread,
+     * its result delivered back on the request's Vert.x context, where Hibernate Reactive goes on.
+     */
+    public static <T> Uni<T> offEventLoop(Supplier<T> work) {
+        io.vertx.core.Context context = io.vertx.core.Vertx.currentContext();
+        Uni<T> off = Uni.createFrom().item(work).runSubscriptionOn(io.smallrye.mutiny.infrastructure.Infrastructure.getDefaultWorkerPool());
+        return context == null ? off : off.emitOn(task -> context.runOnContext(v -> task.run()));
+    }
+
     public static <T> T await(Supplier<Uni<T>> work) {
         try {
             return VertxContextSupport.subscribeAndAwait(work::get);

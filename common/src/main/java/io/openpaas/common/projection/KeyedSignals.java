@@ -35,6 +35,26 @@ public class KeyedSignals {
         return context == null ? wait : wait.emitOn(task -> context.runOnContext(v -> task.run()));
     }
 
+    /**
+     * Looks with {@code lookup} until it finds something (non-null): when it finds nothing it waits,
+     * without polling, for a change of {@code key}, then looks again, until {@code max} has passed,
+     * and once more at that moment (a change committed between a look and the wait sent it no
+     * signal). Answers null when nothing was found in time.
+     */
+    public <T> Uni<T> lookUntilFound(UUID key, Duration max, java.util.function.Supplier<Uni<T>> lookup) {
+        return look(key, System.nanoTime() + max.toNanos(), lookup);
+    }
+
+    private <T> Uni<T> look(UUID key, long deadline, java.util.function.Supplier<Uni<T>> lookup) {
+        return lookup.get().chain(found -> {
+            long left = deadline - System.nanoTime();
+            if (found != null || left <= 0) {
+                return Uni.createFrom().item(found);
+            }
+            return next(key, Duration.ofNanos(left)).chain(changed -> look(key, changed ? deadline : System.nanoTime(), lookup));
+        });
+    }
+
     /** Called once a change of {@code key} is committed (or otherwise visible to readers). */
     public void changed(UUID key) {
         List<UniEmitter<? super Boolean>> list = waiting.remove(key);

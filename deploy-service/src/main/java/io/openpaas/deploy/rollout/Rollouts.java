@@ -1,6 +1,7 @@
 package io.openpaas.deploy.rollout;
 
 import io.openpaas.common.persistence.Blocking;
+import io.openpaas.common.persistence.Rows;
 import io.openpaas.common.persistence.Transactions;
 import io.openpaas.deploy.deployments.Deployment;
 import io.openpaas.deploy.deployments.DeploymentState;
@@ -102,11 +103,7 @@ public class Rollouts {
             try {
                 List<String> open = Blocking.await(() -> pool.preparedQuery("select cast(id as text) from deployments where service_id = $1 "
                         + "and state in ('PENDING', 'APPLYING', 'PROGRESSING', 'AVAILABLE')").execute(Tuple.of(serviceId))
-                        .map(rows -> {
-                            List<String> out = new java.util.ArrayList<>();
-                            rows.forEach(r -> out.add(r.getString(0)));
-                            return out;
-                        }));
+                        .map(Rows::firstColumn));
                 for (String id : open) {
                     Blocking.await(() -> transitions.move(UUID.fromString(id), EnumSet.of(DeploymentState.PENDING, DeploymentState.APPLYING,
                             DeploymentState.PROGRESSING), DeploymentState.CANCELLED, d -> d.reason = "the service was deleted"));
@@ -214,11 +211,7 @@ public class Rollouts {
     private void supersedePreviousAvailable(Deployment d) {
         List<String> previous = Blocking.await(() -> pool.preparedQuery("select cast(id as text) from deployments where service_id = $1 "
                 + "and state = 'AVAILABLE' and id <> $2").execute(Tuple.of(d.serviceId, d.id))
-                .map(rows -> {
-                    List<String> out = new java.util.ArrayList<>();
-                    rows.forEach(r -> out.add(r.getString(0)));
-                    return out;
-                }));
+                .map(Rows::firstColumn));
         for (String id : previous) {
             Blocking.await(() -> transitions.move(UUID.fromString(id), EnumSet.of(DeploymentState.AVAILABLE), DeploymentState.SUPERSEDED,
                     x -> x.reason = "replaced by deployment " + d.id));
@@ -237,11 +230,7 @@ public class Rollouts {
     private void failInterrupted() {
         List<String> held = Blocking.await(() -> pool.preparedQuery("select cast(id as text) from deployments where worker = $1 "
                 + "and state in ('APPLYING', 'PROGRESSING')").execute(Tuple.of(worker))
-                .map(rows -> {
-                    List<String> out = new java.util.ArrayList<>();
-                    rows.forEach(r -> out.add(r.getString(0)));
-                    return out;
-                }));
+                .map(Rows::firstColumn));
         held.forEach(id -> finish(UUID.fromString(id), "deploy-service restarted during the rollout; deploy again"));
     }
 

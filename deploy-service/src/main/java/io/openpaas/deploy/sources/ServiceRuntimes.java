@@ -10,7 +10,6 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,32 +42,27 @@ public class ServiceRuntimes {
     }
 
     public Uni<ServiceRuntime> require(UUID serviceId) {
-        long deadline = System.nanoTime() + config.catchUpWait().toNanos();
-        return find(serviceId, deadline).onItem().ifNull().failWith(() -> ProblemException.notFound("service", serviceId));
+        return changes.lookUntilFound(serviceId, config.catchUpWait(), () -> row(serviceId)).map(this::live)
+                .onItem().ifNull().failWith(() -> ProblemException.notFound("service", serviceId));
     }
 
     /** The live service now, or null, without waiting. */
     public Uni<ServiceRuntime> find(UUID serviceId) {
-        return find(serviceId, System.nanoTime());
+        return row(serviceId).map(this::live);
     }
 
-    private Uni<ServiceRuntime> find(UUID serviceId, long deadline) {
+    /** The projection's row, a deleted service's tombstone included (null: not known yet). */
+    private Uni<Row> row(UUID serviceId) {
         return pool.preparedQuery("select s.service_id, s.project_id, s.slug, p.slug, s.source_type, s.image, s.ports, s.runtime, "
                 + "s.auto_deploy, s.deleted from service_runtimes s left join project_slugs p on p.project_id = s.project_id "
                 + "where s.service_id = $1").execute(Tuple.of(serviceId))
-                .chain(rows -> {
-                    if (rows.size() > 0) {
-                        Row r = rows.iterator().next();
-                        return Uni.createFrom().item(r.getBoolean(9) ? null : new ServiceRuntime(r.getUUID(0), r.getUUID(1), r.getString(2),
-                                r.getString(3) == null ? r.getUUID(1).toString().substring(0, 8) : r.getString(3), r.getString(4),
-                                r.getString(5), json.tree(r.getString(6)), json.tree(r.getString(7)), r.getBoolean(8)));
-                    }
-                    long left = deadline - System.nanoTime();
-                    if (left <= 0) {
-                        return Uni.createFrom().nullItem();
-                    }
-                    return changes.next(serviceId, Duration.ofNanos(left)).chain(changed -> find(serviceId, changed ? deadline : System.nanoTime()));
-                });
+                .map(rows -> rows.size() == 0 ? null : rows.iterator().next());
+    }
+
+    private ServiceRuntime live(Row r) {
+        return r == null || r.getBoolean(9) ? null : new ServiceRuntime(r.getUUID(0), r.getUUID(1), r.getString(2),
+                r.getString(3) == null ? r.getUUID(1).toString().substring(0, 8) : r.getString(3), r.getString(4), r.getString(5),
+                json.tree(r.getString(6)), json.tree(r.getString(7)), r.getBoolean(8));
     }
 
     /** The spec of a deployment of {@code image} for the service as it is now (defaults where the service says nothing). */

@@ -19,7 +19,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.net.URI;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -43,14 +42,8 @@ public class ServiceBuildsResource {
     @Operation(summary = "Build the service (developers): its branch, another branch or one commit; 202 with the queued build")
     public Uni<Response> build(@PathParam("serviceId") UUID serviceId, @Valid BuildRequest request,
             @HeaderParam(Idempotency.HEADER) String idempotencyKey) {
-        return builds.request(caller.requireUser(), serviceId, request, idempotencyKey).map(outcome -> {
-            Response.ResponseBuilder response = Response.accepted(outcome.value())
-                    .location(URI.create(outcome.value().statusUrl()));
-            if (outcome.replayed()) {
-                response.header(Created.REPLAYED_HEADER, "true");
-            }
-            return response.build();
-        });
+        return builds.request(caller.requireUser(), serviceId, request, idempotencyKey)
+                .map(outcome -> Created.accepted(outcome.value().statusUrl(), outcome));
     }
 
     @GET

@@ -15,6 +15,7 @@ import io.openpaas.build.sources.ServiceSources;
 import io.openpaas.common.api.Idempotency;
 import io.openpaas.common.api.Page;
 import io.openpaas.common.members.ProjectAuthorizer;
+import io.openpaas.common.persistence.Blocking;
 import io.openpaas.common.persistence.Ids;
 import io.openpaas.common.persistence.Transactions;
 import io.openpaas.common.problem.ProblemException;
@@ -23,7 +24,6 @@ import io.openpaas.common.security.Caller;
 import io.openpaas.common.security.Roles;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Map;
 import java.util.UUID;
@@ -105,12 +105,10 @@ public class BuildRequests {
         BuildPaths.checkText("build_source.dockerfile", source.dockerfile());
         BuildPaths.checkText("build_source.context", source.context());
         String host = repositories.checkSyntax(source.repository());
-        io.vertx.core.Context context = io.vertx.core.Vertx.currentContext();
-        Uni<Void> resolve = Uni.createFrom().<Void>item(() -> {
+        return Blocking.offEventLoop(() -> {
             repositories.checkAddresses(host);
             return null;
-        }).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
-        return context == null ? resolve : resolve.emitOn(task -> context.runOnContext(v -> task.run()));
+        });
     }
 
     @WithSession

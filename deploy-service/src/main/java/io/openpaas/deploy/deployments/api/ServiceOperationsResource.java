@@ -1,11 +1,13 @@
 package io.openpaas.deploy.deployments.api;
 
+import io.openpaas.common.api.Created;
+import io.openpaas.common.api.Idempotency;
 import io.openpaas.common.security.CallerContext;
 import io.openpaas.deploy.deployments.service.DeploymentRequests;
 import io.openpaas.deploy.targets.DeployTarget;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.openpaas.common.persistence.Blocking;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
@@ -16,7 +18,6 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.net.URI;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -67,19 +68,14 @@ public class ServiceOperationsResource {
     @Operation(summary = "Desired and ready replicas, the image, the current and last deployments, the URLs")
     public Uni<ServiceStatus> status(@PathParam("serviceId") UUID serviceId) {
         var who = caller.requireUser();
-        io.vertx.core.Context context = io.vertx.core.Vertx.currentContext();
-        // asking the target blocks (the container engine): off the event loop, then back on the request's context
-        Uni<Integer> ready = Uni.createFrom().item(() -> (int) target.observe(serviceId).stream().filter(r -> r.healthy()).count())
-                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+        // asking the target blocks (the container engine)
+        Uni<Integer> ready = Blocking.offEventLoop(() -> (int) target.observe(serviceId).stream().filter(r -> r.healthy()).count())
                 .onFailure().transform(e -> new io.openpaas.common.problem.ProblemException(io.openpaas.common.problem.ProblemType.UNAVAILABLE,
                         "the " + target.name() + " target cannot be reached to count the running replicas; try again"));
-        if (context != null) {
-            ready = ready.emitOn(task -> context.runOnContext(v -> task.run()));
-        }
         return ready.chain(count -> deployments.status(who, serviceId, count));
     }
 
     private static Response accepted(DeploymentView view) {
-        return Response.accepted(view).location(URI.create(view.statusUrl())).build();
+        return Created.accepted(view.statusUrl(), new Idempotency.Outcome<>(view, false));
     }
 }

@@ -108,7 +108,10 @@ class LocalTargetTest {
         });
         client.start();
         target.apply(spec(v2, 2), log::add);
-        Thread.sleep(500);
+        // the client goes on against the new replicas for a while after the rollout returned
+        int answered = ok.get() + failures.size();
+        io.openpaas.common.testing.Await.until("twenty more calls after the rollout", Duration.ofSeconds(20),
+                () -> ok.get() + failures.size() >= answered + 20);
         going.set(false);
         client.join();
         assertEquals(List.of(), failures, "requests that failed during the rollout (" + ok.get() + " succeeded)");
