@@ -69,6 +69,8 @@ public class PlatformProcesses implements QuarkusTestResourceLifecycleManager {
             // a request for an id no projection knows waits this long before 404 (2 s in production, proven by
             // each service's own tests); the fuzz sends hundreds of such requests
             common.put("openpaas.members.catch-up-wait", "PT0.2S");
+            // the end-to-end test builds from a repository on this machine (file://)
+            common.put("openpaas.build.allow-local-repositories", "true");
             launch("project-service", projectPort, common, work);
             launch("audit-service", auditPort, common, work);
             Map<String, Integer> others = new HashMap<>();

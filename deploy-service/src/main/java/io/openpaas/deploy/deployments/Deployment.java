@@ -34,6 +34,12 @@ public class Deployment {
     public Instant startedAt;
     public Instant finishedAt;
     public Instant deadlineAt;
+    /** When the new replicas took the traffic: from then on the rollout finishes, it is not cancelled. */
+    public Instant trafficMovedAt;
+    /** Running replicas as last observed while the deployment serves (null before it does). */
+    public Integer readyReplicas;
+    /** Replica exits and restarts observed while it serves. */
+    public int failures;
     @Version
     public long version;
 }

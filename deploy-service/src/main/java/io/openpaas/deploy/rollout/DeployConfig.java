@@ -21,6 +21,13 @@ public interface DeployConfig {
     @WithDefault("PT2M")
     Duration healthDeadline();
 
+    /**
+     * The most a rollout may take, start to end, on any instance: past it the rollout is failed
+     * (and abandoned if it has not moved traffic yet), also when its instance is gone.
+     */
+    @WithDefault("PT15M")
+    Duration rolloutDeadline();
+
     /** How long old replicas keep serving requests in flight after traffic left them. */
     @WithDefault("PT2S")
     Duration drain();
@@ -32,6 +39,10 @@ public interface DeployConfig {
     /** How often pending deployments are looked for besides the wake-ups after each change. */
     @WithDefault("5s")
     String sweepEvery();
+
+    /** How often the replicas of serving deployments are compared with what was recorded (replicas that died are reported). */
+    @WithDefault("5s")
+    String watchEvery();
 
     /** This instance's name on the rollouts it runs; rollouts it held before a restart are failed at start. */
     Optional<String> workerId();

@@ -6,7 +6,9 @@ import io.openpaas.common.persistence.Transactions;
 import io.openpaas.deploy.deployments.Deployment;
 import io.openpaas.deploy.deployments.DeploymentState;
 import io.openpaas.deploy.deployments.mapping.DeploymentMapper;
+import io.openpaas.deploy.deployments.service.DeploymentRequests;
 import io.openpaas.deploy.deployments.service.DeploymentTransitions;
+import io.openpaas.deploy.sources.ServiceRuntimes;
 import io.openpaas.deploy.targets.DeployFailure;
 import io.openpaas.deploy.targets.DeployTarget;
 import io.openpaas.deploy.targets.RolloutProgress;
@@ -32,8 +34,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * Runs deployments (docs/deployments.md): per service, the newest PENDING deployment starts once
  * none is in flight (older PENDING ones are SUPERSEDED), moves APPLYING → PROGRESSING → AVAILABLE
- * or FAILED through the target, and the service's previous AVAILABLE one becomes SUPERSEDED. At
- * start, rollouts this worker held when it stopped are failed: nothing stays in flight for ever.
+ * or FAILED through the target, and the service's previous AVAILABLE one becomes SUPERSEDED.
+ * Nothing stays in flight for ever: each rollout has a deadline, a cancelled or overdue one is
+ * abandoned before it touches the traffic, and at start the rollouts this worker held are failed
+ * and the target is brought back in line with what was recorded.
  */
 @ApplicationScoped
 public class Rollouts {
@@ -45,15 +49,20 @@ public class Rollouts {
     private final DeploymentMapper mapper;
     private final Transactions tx;
     private final Pool pool;
+    private final DeploymentRequests requests;
+    private final ServiceRuntimes services;
     private final String worker;
-    private final Set<UUID> active = ConcurrentHashMap.newKeySet();
+    private final java.util.Map<UUID, java.util.concurrent.Future<?>> active = new ConcurrentHashMap<>();
+    private final Set<UUID> trafficMoving = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean pumpQueued = new AtomicBoolean();
     private ExecutorService workers;
     private ExecutorService pumper;
     private volatile boolean started;
 
     public Rollouts(DeployConfig config, DeployTarget target, DeploymentTransitions transitions, DeploymentMapper mapper, Transactions tx,
-            Pool pool) {
+            Pool pool, DeploymentRequests requests, ServiceRuntimes services) {
+        this.requests = requests;
+        this.services = services;
         this.config = config;
         this.target = target;
         this.transitions = transitions;
@@ -69,8 +78,12 @@ public class Rollouts {
         pumper.execute(() -> {
             try {
                 failInterrupted();
+                reconcile();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
             } catch (RuntimeException e) {
-                Log.errorf("could not fail the rollouts this worker held before it restarted: %s", e.toString());
+                Log.errorf("could not bring the rollouts this worker held before it restarted in line: %s", e.toString());
             }
             started = true;
             pump();
@@ -120,9 +133,47 @@ public class Rollouts {
         });
     }
 
+    /**
+     * Stops the local rollout of a deployment that is no longer in flight (cancelled, overdue), if
+     * traffic has not moved to it yet; its new replicas are removed and the old ones keep serving.
+     */
+    public void abandon(UUID id) {
+        var running = active.get(id);
+        if (running != null && !trafficMoving.contains(id)) {
+            running.cancel(true);
+        }
+    }
+
     @Scheduled(every = "${openpaas.deploy.sweep-every:5s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void sweep() {
+        try {
+            failOverdue();
+            abandonStopped();
+        } catch (RuntimeException e) {
+            Log.warnf("could not sweep the rollouts in flight (again at the next sweep): %s", e.toString());
+        }
         wake();
+    }
+
+    /** Any instance's rollout past its deadline (its worker may be gone for good) is failed. */
+    private void failOverdue() {
+        List<String> overdue = Blocking.await(() -> pool.preparedQuery("select cast(id as text) from deployments where state in "
+                + "('APPLYING', 'PROGRESSING') and deadline_at < now()").execute().map(Rows::firstColumn));
+        overdue.forEach(id -> {
+            finish(UUID.fromString(id), "the rollout did not finish within " + config.rolloutDeadline().toSeconds() + " s");
+            abandon(UUID.fromString(id));
+        });
+    }
+
+    /** This instance's rollouts that were cancelled or failed elsewhere (another instance's API call) are abandoned. */
+    private void abandonStopped() {
+        if (active.isEmpty()) {
+            return;
+        }
+        List<String> stopped = Blocking.await(() -> pool.preparedQuery("select cast(id as text) from deployments where id = any($1) "
+                + "and state not in ('APPLYING', 'PROGRESSING')").execute(Tuple.of(active.keySet().toArray(new UUID[0])))
+                .map(Rows::firstColumn));
+        stopped.forEach(id -> abandon(UUID.fromString(id)));
     }
 
     private void pump() {
@@ -132,8 +183,18 @@ public class Rollouts {
                 if (next == null) {
                     return;
                 }
-                active.add(next.id);
-                workers.execute(() -> run(next));
+                // registered before it runs, so that an abandon between the two is not lost
+                var task = new java.util.concurrent.FutureTask<Void>(() -> run(next), null) {
+                    @Override
+                    protected void done() {
+                        // also when abandoned before it ran: its slot is free again
+                        trafficMoving.remove(next.id);
+                        active.remove(next.id);
+                        wake();
+                    }
+                };
+                active.put(next.id, task);
+                workers.execute(task);
             }
         } catch (RuntimeException e) {
             Log.warnf(e, "could not start pending deployments (retrying at the next sweep)");
@@ -158,6 +219,7 @@ public class Rollouts {
                     return transitions.moveInTransaction(id, EnumSet.of(DeploymentState.PENDING), DeploymentState.APPLYING, d -> {
                         d.worker = worker;
                         d.startedAt = DeploymentTransitions.now();
+                        d.deadlineAt = d.startedAt.plus(config.rolloutDeadline());
                     }).call(d -> supersedeOlderPending(d));
                 }));
     }
@@ -188,23 +250,64 @@ public class Rollouts {
                     Blocking.await(() -> transitions.move(d.id, EnumSet.of(DeploymentState.APPLYING), DeploymentState.PROGRESSING, x -> {
                     }));
                 }
+
+                @Override
+                public void beforeTrafficMoves() throws DeployFailure {
+                    trafficMoving.add(d.id);
+                    if (Thread.interrupted() || !Blocking.await(() -> transitions.markTrafficMoving(d.id))) {
+                        trafficMoving.remove(d.id);
+                        throw new DeployFailure("abandoned: the deployment was cancelled or timed out before it took the traffic");
+                    }
+                }
+
+                @Override
+                public void trafficMoved() {
+                    becameAvailable(d);
+                }
             });
-            Deployment available = Blocking.await(() -> transitions.move(d.id, RUNNING, DeploymentState.AVAILABLE, x -> {
-            }));
-            if (available != null) {
-                supersedePreviousAvailable(d);
-            }
         } catch (DeployFailure failure) {
-            finish(d.id, failure.getMessage());
+            if (finish(d.id, failure.getMessage())) {
+                rollBackIfAsked(d);
+            }
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            // abandoned (already CANCELLED or FAILED: nothing changes) or deploy-service stops
             finish(d.id, "deploy-service stopped during the rollout");
         } catch (RuntimeException e) {
             Log.errorf(e, "deployment %s failed unexpectedly", d.id);
             finish(d.id, "internal error in deploy-service (" + e.getClass().getSimpleName() + "); see its log");
-        } finally {
-            active.remove(d.id);
-            wake();
+        }
+    }
+
+    /**
+     * A service with {@code auto_rollback} gets what served before its failed rollout back, as it
+     * ran (a rollout that fails on its own rollback is not rolled back again).
+     */
+    private void rollBackIfAsked(Deployment failed) {
+        if ("auto-rollback".equals(failed.trigger)) {
+            return;
+        }
+        try {
+            Blocking.await(() -> tx.write(() -> services.find(failed.serviceId).chain(service -> {
+                if (service == null || !service.runtime().path("auto_rollback").asBoolean(false)) {
+                    return Uni.createFrom().voidItem();
+                }
+                return requests.running(failed.serviceId).chain(serving -> serving == null ? Uni.createFrom().voidItem()
+                        : requests.redeploy(service, serving, serving.replicas, "auto-rollback", "deploy-service").invoke(view ->
+                                Log.infof("deployment %s failed: rolling back to deployment %s as %s", failed.id, serving.id, view.id()))
+                                .replaceWithVoid());
+            })));
+        } catch (RuntimeException e) {
+            Log.errorf("could not roll back after deployment %s failed: %s", failed.id, e.toString());
+        }
+    }
+
+    private void becameAvailable(Deployment d) {
+        Deployment available = Blocking.await(() -> transitions.move(d.id, RUNNING, DeploymentState.AVAILABLE, x -> {
+        }));
+        if (available != null) {
+            supersedePreviousAvailable(d);
+        } else {
+            Log.warnf("deployment %s took the traffic after it was failed (past its deadline); it serves", d.id);
         }
     }
 
@@ -218,11 +321,13 @@ public class Rollouts {
         }
     }
 
-    private void finish(UUID id, String reason) {
+    /** Fails a rollout in flight; false when it was no longer in flight (cancelled, timed out, finished). */
+    private boolean finish(UUID id, String reason) {
         try {
-            Blocking.await(() -> transitions.move(id, RUNNING, DeploymentState.FAILED, x -> x.reason = reason));
+            return Blocking.await(() -> transitions.move(id, RUNNING, DeploymentState.FAILED, x -> x.reason = reason)) != null;
         } catch (RuntimeException e) {
             Log.errorf("could not record the failure of deployment %s: %s", id, e.toString());
+            return false;
         }
     }
 
@@ -232,6 +337,25 @@ public class Rollouts {
                 + "and state in ('APPLYING', 'PROGRESSING')").execute(Tuple.of(worker))
                 .map(Rows::firstColumn));
         held.forEach(id -> finish(UUID.fromString(id), "deploy-service restarted during the rollout; deploy again"));
+    }
+
+    /**
+     * At start: the target is brought in line with what was recorded. Replicas of serving
+     * deployments run and take traffic again (after a restart of the engine or the machine);
+     * replicas of deployments that are neither serving nor in flight on another instance go.
+     */
+    private void reconcile() throws InterruptedException {
+        List<String> serving = Blocking.await(() -> pool.preparedQuery("select cast(id as text) from deployments where state = 'AVAILABLE'")
+                .execute().map(Rows::firstColumn));
+        List<String> inFlight = Blocking.await(() -> pool.preparedQuery("select cast(id as text) from deployments where state in "
+                + "('APPLYING', 'PROGRESSING')").execute().map(Rows::firstColumn));
+        target.reconcile(ids(serving), ids(inFlight), line -> Log.infof("reconcile: %s", line));
+    }
+
+    private static Set<UUID> ids(List<String> ids) {
+        Set<UUID> out = new java.util.HashSet<>();
+        ids.forEach(id -> out.add(UUID.fromString(id)));
+        return out;
     }
 
     private static Thread daemon(Runnable r, String name) {

@@ -51,12 +51,28 @@ public class ServiceRuntimes {
         return row(serviceId).map(this::live);
     }
 
+    private static final String ROW = "select s.service_id, s.project_id, s.slug, p.slug, s.source_type, s.image, s.ports, s.runtime, "
+            + "s.auto_deploy, s.deleted from service_runtimes s left join project_slugs p on p.project_id = s.project_id where s.service_id = ";
+
     /** The projection's row, a deleted service's tombstone included (null: not known yet). */
     private Uni<Row> row(UUID serviceId) {
-        return pool.preparedQuery("select s.service_id, s.project_id, s.slug, p.slug, s.source_type, s.image, s.ports, s.runtime, "
-                + "s.auto_deploy, s.deleted from service_runtimes s left join project_slugs p on p.project_id = s.project_id "
-                + "where s.service_id = $1").execute(Tuple.of(serviceId))
+        return pool.preparedQuery(ROW + "$1").execute(Tuple.of(serviceId))
                 .map(rows -> rows.size() == 0 ? null : rows.iterator().next());
+    }
+
+    /** The live service as the caller's transaction sees it (its own uncommitted change included), or null. */
+    public Uni<ServiceRuntime> findInTransaction(UUID serviceId) {
+        return io.quarkus.hibernate.reactive.panache.Panache.getSession().chain(session -> session
+                .createNativeQuery(ROW + ":id", Object[].class).setParameter("id", serviceId).getResultList())
+                .map(rows -> {
+                    if (rows.isEmpty() || Boolean.TRUE.equals(rows.get(0)[9])) {
+                        return null;
+                    }
+                    Object[] r = rows.get(0);
+                    UUID projectId = (UUID) r[1];
+                    return new ServiceRuntime((UUID) r[0], projectId, (String) r[2], r[3] == null ? projectId.toString().substring(0, 8)
+                            : (String) r[3], (String) r[4], (String) r[5], json.tree((String) r[6]), json.tree((String) r[7]), (Boolean) r[8]);
+                });
     }
 
     private ServiceRuntime live(Row r) {

@@ -21,10 +21,17 @@ public class SourcesProjector implements EventHandler {
 
     private final SourceChanges changes;
     private final io.openpaas.deploy.rollout.Rollouts rollouts;
+    private final io.openpaas.deploy.deployments.service.DeploymentRequests requests;
+    private final ServiceRuntimes services;
+    private final io.openpaas.common.json.Json json;
 
-    public SourcesProjector(SourceChanges changes, io.openpaas.deploy.rollout.Rollouts rollouts) {
+    public SourcesProjector(SourceChanges changes, io.openpaas.deploy.rollout.Rollouts rollouts,
+            io.openpaas.deploy.deployments.service.DeploymentRequests requests, ServiceRuntimes services, io.openpaas.common.json.Json json) {
+        this.json = json;
         this.changes = changes;
         this.rollouts = rollouts;
+        this.requests = requests;
+        this.services = services;
     }
 
     /** Wakes requests waiting for a service the projection has not seen yet. */
@@ -50,6 +57,8 @@ public class SourcesProjector implements EventHandler {
         // a deleted service (also each service of a deleted project) takes its workload with it
         if (event.type().equals("paas.service.deleted")) {
             rollouts.removeService(UUID.fromString(event.data().path("id").asText()));
+        } else if (event.type().equals("paas.service.updated")) {
+            rollouts.wake(); // it may have queued a rollout of the new settings
         }
     }
 
@@ -61,17 +70,61 @@ public class SourcesProjector implements EventHandler {
             return execute("insert into project_slugs (project_id, slug, deleted, changed_at) values (:id, :slug, :deleted, :at) "
                     + "on conflict (project_id) do update set slug = excluded.slug, deleted = excluded.deleted, changed_at = excluded.changed_at "
                     + "where project_slugs.changed_at < excluded.changed_at and not project_slugs.deleted",
-                    UUID.fromString(data.path("id").asText()), data, deleted, event, null);
+                    UUID.fromString(data.path("id").asText()), data, deleted, event, null).replaceWithVoid();
         }
+        UUID serviceId = UUID.fromString(data.path("id").asText());
+        if (event.type().equals("paas.service.updated")) {
+            return Panache.getSession().chain(session -> session.createNativeQuery("select ports, runtime, coalesce(image, '') "
+                    + "from service_runtimes where service_id = :id and not deleted", Object[].class).setParameter("id", serviceId).getResultList())
+                    .chain(before -> upsertService(serviceId, data, deleted, event).chain(applied -> {
+                        if (applied == 0 || before.isEmpty()) {
+                            return Uni.createFrom().voidItem();
+                        }
+                        JsonNode oldRuntime = json.tree((String) before.get(0)[1]);
+                        JsonNode newRuntime = runtime(data);
+                        String oldKey = rolled((String) before.get(0)[0], oldRuntime, (String) before.get(0)[2]);
+                        JsonNode source = data.path("build_source");
+                        String newKey = rolled(data.path("ports").isArray() ? data.path("ports").toString() : "[]", newRuntime,
+                                source.path("image").isTextual() ? source.path("image").asText() : "");
+                        boolean newCount = !oldRuntime.path("replicas").path("desired").equals(newRuntime.path("replicas").path("desired"));
+                        return oldKey.equals(newKey) ? Uni.createFrom().voidItem() : rollToNewSettings(serviceId, newCount);
+                    }));
+        }
+        return upsertService(serviceId, data, deleted, event).replaceWithVoid();
+    }
+
+    /**
+     * A running service whose settings changed (ports, env, command, resources, desired replicas,
+     * health check; the image of an image service) gets a rollout of them, in this transaction. It
+     * keeps the replicas running now unless the desired count is what changed.
+     */
+    private Uni<Void> rollToNewSettings(UUID serviceId, boolean newCount) {
+        return requests.running(serviceId).chain(serving -> serving == null ? Uni.createFrom().voidItem()
+                : services.findInTransaction(serviceId).chain(service -> {
+                    boolean newImage = service.image() != null && !service.image().equals(serving.image);
+                    return requests.enqueue(service, newImage ? service.image() : serving.image, newImage ? null : serving.buildId, "config",
+                            "deploy-service", newCount).replaceWithVoid();
+                }));
+    }
+
+    /** What a change of rolls the service, comparable between a stored row and an event: not its bounds nor the auto- switches. */
+    private static String rolled(String ports, JsonNode runtime, String image) {
+        var node = ((com.fasterxml.jackson.databind.node.ObjectNode) runtime).deepCopy();
+        node.remove("auto_rollback");
+        node.set("replicas", node.path("replicas").path("desired"));
+        return ports + " " + node + " " + image;
+    }
+
+    private Uni<Integer> upsertService(UUID serviceId, JsonNode data, boolean deleted, EventEnvelope event) {
         return execute("insert into service_runtimes (service_id, project_id, slug, source_type, image, ports, runtime, auto_deploy, deleted, "
                 + "changed_at) values (:id, :project, :slug, :type, :image, :ports, :runtime, :auto, :deleted, :at) "
                 + "on conflict (service_id) do update set slug = excluded.slug, source_type = excluded.source_type, image = excluded.image, "
                 + "ports = excluded.ports, runtime = excluded.runtime, auto_deploy = excluded.auto_deploy, deleted = excluded.deleted, "
                 + "changed_at = excluded.changed_at where service_runtimes.changed_at < excluded.changed_at and not service_runtimes.deleted",
-                UUID.fromString(data.path("id").asText()), data, deleted, event, UUID.fromString(data.path("project_id").asText()));
+                serviceId, data, deleted, event, UUID.fromString(data.path("project_id").asText()));
     }
 
-    private static Uni<Void> execute(String sql, UUID id, JsonNode data, boolean deleted, EventEnvelope event, UUID projectId) {
+    private static Uni<Integer> execute(String sql, UUID id, JsonNode data, boolean deleted, EventEnvelope event, UUID projectId) {
         return Panache.getSession().chain(session -> {
             var query = session.createNativeQuery(sql).setParameter("id", id).setParameter("slug", data.path("slug").asText())
                     .setParameter("deleted", deleted).setParameter("at", event.time());
@@ -85,13 +138,13 @@ public class SourcesProjector implements EventHandler {
                         .setParameter("auto", data.path("auto_deploy").asBoolean(false));
             }
             return query.executeUpdate();
-        }).replaceWithVoid();
+        });
     }
 
     /** The runtime fields of a service event, as one document. */
     private static JsonNode runtime(JsonNode data) {
         var node = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
-        for (String field : new String[] {"env", "command", "args", "resources", "replicas", "health_check"}) {
+        for (String field : new String[] {"env", "command", "args", "resources", "replicas", "health_check", "auto_rollback"}) {
             if (data.has(field)) {
                 node.set(field, data.get(field));
             }

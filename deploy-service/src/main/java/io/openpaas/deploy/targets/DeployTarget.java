@@ -22,6 +22,17 @@ public interface DeployTarget {
     /** The service's replicas as they are now. */
     List<Replica> observe(UUID serviceId);
 
+    /** Every replica this target runs for the platform, of every service. */
+    List<Replica> observeAll();
+
+    /**
+     * Brings what runs back in line with what was recorded, after a restart of deploy-service, of
+     * the engine or of the machine: the replicas of {@code serving} deployments run and receive
+     * traffic again; replicas of any deployment neither serving nor in {@code inFlight} (another
+     * instance's rollout) are removed. Reports what it changed to {@code progress}.
+     */
+    void reconcile(java.util.Set<UUID> serving, java.util.Set<UUID> inFlight, RolloutProgress progress) throws InterruptedException;
+
     /**
      * The output of the service's running replicas, each line prefixed with its replica: the last
      * {@code tail} lines (since {@code since} when given), then, when {@code follow}, new lines

@@ -18,6 +18,12 @@ public record WorkloadSpec(UUID projectId, String projectSlug, UUID serviceId, S
                 count, ports, healthCheck);
     }
 
+    /** This spec run again as another deployment of the service, under the service's names of today. */
+    public WorkloadSpec asDeployment(UUID newDeploymentId, String newProjectSlug, String newServiceSlug) {
+        return new WorkloadSpec(projectId, newProjectSlug, serviceId, newServiceSlug, newDeploymentId, image, env, command, args, cpuMillicores,
+                memoryMb, replicas, ports, healthCheck);
+    }
+
     /** A port the service listens on. */
     public record Port(String name, int port, boolean exposed) {
     }

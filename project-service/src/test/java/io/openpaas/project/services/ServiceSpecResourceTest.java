@@ -63,14 +63,15 @@ class ServiceSpecResourceTest {
                 .body("env", equalTo(java.util.Map.of()), "resources.cpu_millicores", equalTo(500), "resources.memory_mb", equalTo(256),
                         "replicas.desired", equalTo(1), "replicas.min", equalTo(1), "replicas.max", equalTo(10),
                         "health_check.path", equalTo("/"), "health_check.port", equalTo(8080), "health_check.interval_seconds", equalTo(5),
-                        "auto_deploy", equalTo(true))
+                        "auto_deploy", equalTo(true), "auto_rollback", equalTo(false))
                 .extract().path("id");
         as(owner).body("{\"env\":{\"MODE\":\"prod\"},\"command\":[\"/bin/app\"],\"args\":[\"--serve\"],"
-                + "\"replicas\":{\"desired\":3,\"min\":1,\"max\":5},\"health_check\":{\"path\":\"/health\"},\"auto_deploy\":false}")
+                + "\"replicas\":{\"desired\":3,\"min\":1,\"max\":5},\"health_check\":{\"path\":\"/health\"},\"auto_deploy\":false,"
+                + "\"auto_rollback\":true}")
                 .patch("/api/v1/services/" + id).then().statusCode(200)
                 .body("env.MODE", equalTo("prod"), "command[0]", equalTo("/bin/app"), "args[0]", equalTo("--serve"),
                         "replicas.desired", equalTo(3), "replicas.max", equalTo(5), "health_check.path", equalTo("/health"),
-                        "health_check.timeout_seconds", equalTo(2), "auto_deploy", equalTo(false), "version", equalTo(1));
+                        "health_check.timeout_seconds", equalTo(2), "auto_deploy", equalTo(false), "auto_rollback", equalTo(true), "version", equalTo(1));
         // changing the ports moves the default health check with them
         as(owner).body("{\"ports\":[{\"name\":\"web\",\"port\":9090}]}").patch("/api/v1/services/" + id).then().statusCode(200)
                 .body("health_check.port", equalTo(9090));

@@ -69,10 +69,10 @@ public class ServiceOperationsResource {
     public Uni<ServiceStatus> status(@PathParam("serviceId") UUID serviceId) {
         var who = caller.requireUser();
         // asking the target blocks (the container engine)
-        Uni<Integer> ready = Blocking.offEventLoop(() -> (int) target.observe(serviceId).stream().filter(r -> r.healthy()).count())
+        Uni<java.util.List<io.openpaas.deploy.targets.Replica>> replicas = Blocking.offEventLoop(() -> target.observe(serviceId))
                 .onFailure().transform(e -> new io.openpaas.common.problem.ProblemException(io.openpaas.common.problem.ProblemType.UNAVAILABLE,
                         "the " + target.name() + " target cannot be reached to count the running replicas; try again"));
-        return ready.chain(count -> deployments.status(who, serviceId, count));
+        return replicas.chain(observed -> deployments.status(who, serviceId, observed));
     }
 
     private static Response accepted(DeploymentView view) {

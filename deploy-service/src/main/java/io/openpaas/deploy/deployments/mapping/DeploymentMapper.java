@@ -20,7 +20,7 @@ public class DeploymentMapper {
         WorkloadSpec spec = spec(d);
         String url = spec.ports().stream().anyMatch(WorkloadSpec.Port::exposed) ? "http://" + LocalTarget.host(spec) : null;
         return new DeploymentView(d.id, d.projectId, d.serviceId, d.state.name(), d.trigger, d.requestedBy, d.image, d.buildId, d.replicas,
-                d.reason, url, d.createdAt, d.startedAt, d.finishedAt, "/api/v1/deployments/" + d.id);
+                d.readyReplicas, d.failures, d.reason, url, d.createdAt, d.startedAt, d.finishedAt, "/api/v1/deployments/" + d.id);
     }
 
     public WorkloadSpec spec(Deployment d) {

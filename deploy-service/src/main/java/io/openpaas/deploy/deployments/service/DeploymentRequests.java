@@ -76,36 +76,57 @@ public class DeploymentRequests {
     }
 
     /**
-     * Queues a deployment of a new image in the caller's transaction, with its {@code pending} event.
-     * It keeps the number of replicas running now (a scale stays), or the service's when none runs.
+     * Queues a deployment of {@code image} with the service's runtime of now, in the caller's
+     * transaction, with its {@code pending} event. It keeps the number of replicas running now (a
+     * scale stays) unless {@code replicasFromService}, or when nothing runs.
      */
-    public Uni<DeploymentView> enqueue(ServiceRuntimes.ServiceRuntime service, String image, UUID buildId, String trigger, String requestedBy) {
-        return deployments.find("serviceId = ?1 and state = ?2 order by id desc", service.serviceId(), DeploymentState.AVAILABLE).firstResult()
-                .chain(running -> enqueue(service, image, buildId, trigger, requestedBy, running == null ? null : running.replicas));
+    public Uni<DeploymentView> enqueue(ServiceRuntimes.ServiceRuntime service, String image, UUID buildId, String trigger, String requestedBy,
+            boolean replicasFromService) {
+        return running(service.serviceId()).chain(running -> {
+            var spec = ServiceRuntimes.spec(service, Ids.newId(), image);
+            if (running != null && !replicasFromService) {
+                spec = spec.withReplicas(running.replicas);
+            }
+            return persist(spec, buildId, trigger, requestedBy);
+        });
     }
 
-    private Uni<DeploymentView> enqueue(ServiceRuntimes.ServiceRuntime service, String image, UUID buildId, String trigger, String requestedBy,
-            Integer replicas) {
+    public Uni<DeploymentView> enqueue(ServiceRuntimes.ServiceRuntime service, String image, UUID buildId, String trigger, String requestedBy) {
+        return enqueue(service, image, buildId, trigger, requestedBy, false);
+    }
+
+    /**
+     * Queues an earlier deployment again, as it was (image and runtime), with {@code replicas}:
+     * a rollback restores what ran, not the old image under today's settings.
+     */
+    public Uni<DeploymentView> redeploy(ServiceRuntimes.ServiceRuntime service, Deployment earlier, int replicas, String trigger,
+            String requestedBy) {
+        var spec = mapper.spec(earlier).asDeployment(Ids.newId(), service.projectSlug(), service.slug()).withReplicas(replicas);
+        return persist(spec, earlier.buildId, trigger, requestedBy);
+    }
+
+    private Uni<DeploymentView> persist(io.openpaas.deploy.targets.WorkloadSpec spec, UUID buildId, String trigger, String requestedBy) {
         Deployment d = new Deployment();
-        d.id = Ids.newId();
-        d.projectId = service.projectId();
-        d.serviceId = service.serviceId();
+        d.id = spec.deploymentId();
+        d.projectId = spec.projectId();
+        d.serviceId = spec.serviceId();
         d.state = DeploymentState.PENDING;
         d.trigger = trigger;
         d.requestedBy = requestedBy;
-        d.image = image;
+        d.image = spec.image();
         d.buildId = buildId;
-        var spec = ServiceRuntimes.spec(service, d.id, image);
-        if (replicas != null) {
-            spec = spec.withReplicas(replicas);
-        }
         d.replicas = spec.replicas();
         d.spec = mapper.write(spec);
         d.createdAt = DeploymentTransitions.now();
         return deployments.persist(d).call(deployments::flush).call(() -> transitions.announce(d)).map(mapper::toView);
     }
 
-    /** A new deployment of the current image with {@code replicas} (0 stops the service), within the service's maximum. */
+    /** The deployment serving the service now, or null. */
+    public Uni<Deployment> running(UUID serviceId) {
+        return deployments.find("serviceId = ?1 and state = ?2 order by id desc", serviceId, DeploymentState.AVAILABLE).firstResult();
+    }
+
+    /** A new deployment of what runs now with {@code replicas} (0 stops the service), within the service's maximum. */
     public Uni<DeploymentView> scale(Caller caller, UUID serviceId, int replicas) {
         return services.require(serviceId)
                 .call(service -> authorizer.require(caller, service.projectId(), Roles.DEVELOPER))
@@ -118,13 +139,13 @@ public class DeploymentRequests {
                         if (current == null) {
                             throw ProblemException.conflict("the service has never been deployed: deploy it first");
                         }
-                        return enqueue(service, current.image, current.buildId, "scale", caller.userId(), replicas);
+                        return redeploy(service, current, replicas, "scale", caller.userId());
                     }));
                 })
                 .invoke(rollouts::wake);
     }
 
-    /** A new deployment of the current image and spec: every replica replaced, one after the other's health. */
+    /** A new deployment of what runs now: every replica replaced, the new ones healthy before the old ones go. */
     public Uni<DeploymentView> restart(Caller caller, UUID serviceId) {
         return services.require(serviceId)
                 .call(service -> authorizer.require(caller, service.projectId(), Roles.DEVELOPER))
@@ -132,12 +153,12 @@ public class DeploymentRequests {
                     if (current == null) {
                         throw ProblemException.conflict("the service has never been deployed: deploy it first");
                     }
-                    return enqueue(service, current.image, current.buildId, "restart", caller.userId(), current.replicas);
+                    return redeploy(service, current, current.replicas, "restart", caller.userId());
                 })))
                 .invoke(rollouts::wake);
     }
 
-    /** A new deployment of an earlier one's image: the one given, or the last that ran before the current one. */
+    /** A new deployment of an earlier one as it ran: the one given, or the last that ran before the current one. */
     public Uni<DeploymentView> rollback(Caller caller, UUID serviceId, UUID to) {
         return services.require(serviceId)
                 .call(service -> authorizer.require(caller, service.projectId(), Roles.DEVELOPER))
@@ -146,7 +167,7 @@ public class DeploymentRequests {
                         throw to == null ? ProblemException.conflict("there is no earlier deployment that ran to roll back to")
                                 : ProblemException.invalidField("deployment_id", "is not a deployment of this service that ran");
                     }
-                    return enqueue(service, target.image, target.buildId, "rollback", caller.userId(), target.replicas);
+                    return redeploy(service, target, target.replicas, "rollback", caller.userId());
                 })))
                 .invoke(rollouts::wake);
     }
@@ -168,14 +189,17 @@ public class DeploymentRequests {
     }
 
     @WithSession
-    public Uni<ServiceStatus> status(Caller caller, UUID serviceId, int readyReplicas) {
+    /** What runs: ready counts the running replicas of the serving deployment (not old ones still stopping). */
+    public Uni<ServiceStatus> status(Caller caller, UUID serviceId, java.util.List<io.openpaas.deploy.targets.Replica> observed) {
         return services.require(serviceId)
                 .call(service -> authorizer.require(caller, service.projectId(), Roles.VIEWER))
                 .chain(service -> deployments.find("serviceId = ?1 and state = ?2 order by id desc", serviceId, DeploymentState.AVAILABLE)
                         .firstResult().chain(current -> deployments.find("serviceId = ?1 order by id desc", serviceId).firstResult()
                                 .map(last -> {
                                     DeploymentView view = current == null ? null : mapper.toView(current);
-                                    return new ServiceStatus(serviceId, current == null ? 0 : current.replicas, readyReplicas,
+                                    int ready = current == null ? 0 : (int) observed.stream()
+                                            .filter(r -> r.healthy() && current.id.equals(r.deploymentId())).count();
+                                    return new ServiceStatus(serviceId, current == null ? 0 : current.replicas, ready,
                                             current == null ? null : current.image, current == null ? null : current.id,
                                             current == null ? null : current.state.name(), last == null ? null : last.id,
                                             last == null ? null : last.state.name(),
@@ -201,12 +225,18 @@ public class DeploymentRequests {
             if (!DeploymentState.IN_FLIGHT.contains(d.state)) {
                 throw ProblemException.conflict("deployment " + id + " is no longer in flight (" + d.state + ")");
             }
-            return transitions.moveInTransaction(id, DeploymentState.IN_FLIGHT, DeploymentState.CANCELLED,
-                    moved -> moved.reason = "cancelled by " + caller.userId());
+            return transitions.moveInTransaction(id, DeploymentState.IN_FLIGHT, DeploymentState.CANCELLED, moved -> {
+                if (moved.trafficMovedAt != null) {
+                    // decided under the row lock the rollout takes to move traffic: one or the other wins
+                    throw ProblemException.conflict("deployment " + id + " already took the traffic and is finishing; roll back instead");
+                }
+                moved.reason = "cancelled by " + caller.userId();
+            });
         })).map(moved -> {
             if (moved == null) {
                 throw ProblemException.conflict("deployment " + id + " is no longer in flight");
             }
+            rollouts.abandon(id);
             rollouts.wake();
             return mapper.toView(moved);
         });

@@ -27,8 +27,11 @@ public class DeploymentTransitions {
     private final DeploymentMapper mapper;
     private final Outbox outbox;
     private final Transactions tx;
+    private final io.openpaas.common.json.Json json;
 
-    public DeploymentTransitions(DeploymentRepository deployments, DeploymentMapper mapper, Outbox outbox, Transactions tx) {
+    public DeploymentTransitions(DeploymentRepository deployments, DeploymentMapper mapper, Outbox outbox, Transactions tx,
+            io.openpaas.common.json.Json json) {
+        this.json = json;
         this.deployments = deployments;
         this.mapper = mapper;
         this.outbox = outbox;
@@ -50,6 +53,42 @@ public class DeploymentTransitions {
                 d.finishedAt = d.finishedAt == null ? now() : d.finishedAt;
             }
             return deployments.flush().chain(() -> announce(d)).replaceWith(d);
+        });
+    }
+
+    /**
+     * Marks that traffic moves to the deployment's new replicas, if it is still rolling out: false
+     * when it was cancelled or failed meanwhile. Once marked, a cancel is refused.
+     */
+    public Uni<Boolean> markTrafficMoving(UUID id) {
+        return tx.write(() -> deployments.lock(id).chain(d -> {
+            if (d == null || (d.state != DeploymentState.APPLYING && d.state != DeploymentState.PROGRESSING)) {
+                return Uni.createFrom().item(false);
+            }
+            d.trafficMovedAt = now();
+            return deployments.flush().replaceWith(true);
+        }));
+    }
+
+    /**
+     * Records how a serving deployment's replicas look now, in the caller's transaction, and
+     * publishes {@code event} ({@code replica_failed}, {@code recovered}) with {@code replica} when given.
+     */
+    public Uni<Void> observedInTransaction(UUID id, int ready, int failures, String event, Object replica) {
+        return deployments.lock(id).chain(d -> {
+            if (d == null || d.state != DeploymentState.AVAILABLE) {
+                return Uni.createFrom().voidItem();
+            }
+            d.readyReplicas = ready;
+            d.failures = failures;
+            if (event == null) {
+                return deployments.flush().replaceWithVoid();
+            }
+            var data = (com.fasterxml.jackson.databind.node.ObjectNode) json.tree(mapper.toView(d));
+            if (replica != null) {
+                data.set("replica", json.tree(replica));
+            }
+            return deployments.flush().chain(() -> outbox.append(Domain.DEPLOY, d.projectId, event, d.id, data)).replaceWithVoid();
         });
     }
 

@@ -58,6 +58,20 @@ final class CaddyRoutes {
         }
     }
 
+    /** The whole table at once: what deploy-service recorded, after it or the proxy restarted. */
+    synchronized void replaceAll(java.util.Collection<Route> table) throws DeployFailure, InterruptedException {
+        Map<String, Route> before = new TreeMap<>(routes);
+        routes.clear();
+        table.forEach(r -> routes.put(r.host(), r));
+        try {
+            load();
+        } catch (DeployFailure e) {
+            routes.clear();
+            routes.putAll(before);
+            throw e;
+        }
+    }
+
     synchronized Route get(String host) {
         return routes.get(host);
     }

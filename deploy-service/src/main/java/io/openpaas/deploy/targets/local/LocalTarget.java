@@ -44,6 +44,7 @@ public class LocalTarget implements DeployTarget {
     static final String DEPLOYMENT = "io.openpaas.deployment";
     static final String HOST = "io.openpaas.host";
     static final String HEALTH = "io.openpaas.health-path";
+    static final String ROUTE_PORT = "io.openpaas.route-port";
 
     private final DockerClient docker;
     private final CaddyRoutes routes;
@@ -91,6 +92,7 @@ public class LocalTarget implements DeployTarget {
                 awaitHealthy(spec, started.get(i), upstreams.get(i));
                 log.log("replica " + (i + 1) + " healthy at " + upstreams.get(i));
             }
+            log.beforeTrafficMoves();
             if (spec.replicas() > 0) {
                 routes.put(new CaddyRoutes.Route(host(spec), upstreams, spec.healthCheck().path()));
                 log.log("traffic for " + host(spec) + " moved to the new replicas");
@@ -100,7 +102,12 @@ public class LocalTarget implements DeployTarget {
         } catch (DeployFailure | RuntimeException e) {
             removeAll(started); // the old replicas keep serving
             throw e instanceof DeployFailure f ? f : new DeployFailure("the container engine failed: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.interrupted(); // the engine calls below must not see the interrupt
+            removeAll(started); // abandoned before traffic moved: the old replicas keep serving
+            throw e;
         }
+        log.trafficMoved();
         if (!previous.isEmpty()) {
             Thread.sleep(drain.toMillis()); // requests in flight on the old replicas finish
             // all at once: each may take its whole grace period (a process that ignores SIGTERM)
@@ -119,13 +126,76 @@ public class LocalTarget implements DeployTarget {
 
     @Override
     public List<Replica> observe(UUID serviceId) {
+        return replicas(containersOf(serviceId));
+    }
+
+    @Override
+    public List<Replica> observeAll() {
+        return replicas(docker.listContainersCmd().withShowAll(true).withLabelFilter(List.of(SERVICE)).exec());
+    }
+
+    private List<Replica> replicas(List<Container> containers) {
         List<Replica> replicas = new ArrayList<>();
-        for (Container c : containersOf(serviceId)) {
+        for (Container c : containers) {
             String deployment = c.getLabels().get(DEPLOYMENT);
-            replicas.add(new Replica(c.getId(), deployment == null ? null : UUID.fromString(deployment), c.getState(),
-                    "running".equalsIgnoreCase(c.getState()), null));
+            try {
+                // the list has no restart count nor exit code: a replica restarted by the engine looks fine there
+                var inspected = docker.inspectContainerCmd(c.getId()).exec();
+                var state = inspected.getState();
+                replicas.add(new Replica(c.getId(), inspected.getName().replaceFirst("^/", ""), UUID.fromString(c.getLabels().get(SERVICE)),
+                        deployment == null ? null : UUID.fromString(deployment), state.getStatus(), Boolean.TRUE.equals(state.getRunning()),
+                        state.getExitCodeLong() == null || state.getExitCodeLong() == 0 ? null : state.getExitCodeLong(),
+                        inspected.getRestartCount() == null ? 0 : inspected.getRestartCount()));
+            } catch (NotFoundException e) {
+                // removed between the list and now
+            }
         }
         return replicas;
+    }
+
+    @Override
+    public void reconcile(java.util.Set<UUID> serving, java.util.Set<UUID> inFlight, RolloutProgress progress) throws InterruptedException {
+        Map<String, CaddyRoutes.Route> table = new LinkedHashMap<>();
+        for (Container c : docker.listContainersCmd().withShowAll(true).withLabelFilter(List.of(SERVICE)).exec()) {
+            String label = c.getLabels().get(DEPLOYMENT);
+            UUID deployment = label == null ? null : UUID.fromString(label);
+            if (deployment == null || !serving.contains(deployment) && !inFlight.contains(deployment)) {
+                removeAll(List.of(c.getId()));
+                progress.log("removed replica " + c.getId().substring(0, 12) + " of deployment " + deployment + ", which no longer runs");
+                continue;
+            }
+            if (!serving.contains(deployment)) {
+                continue;
+            }
+            try {
+                if (!"running".equalsIgnoreCase(c.getState())) {
+                    docker.startContainerCmd(c.getId()).exec(); // the engine or the machine restarted
+                    progress.log("started replica " + c.getId().substring(0, 12) + " of deployment " + deployment + " again");
+                }
+                String port = c.getLabels().get(ROUTE_PORT);
+                String host = c.getLabels().get(HOST);
+                if (host != null && port != null) {
+                    String upstream = "127.0.0.1:" + hostPort(c.getId(), Integer.parseInt(port));
+                    table.merge(host, new CaddyRoutes.Route(host, List.of(upstream), c.getLabels().getOrDefault(HEALTH, "/")),
+                            (a, b) -> new CaddyRoutes.Route(host, concat(a.upstreams(), b.upstreams()), a.healthPath()));
+                }
+            } catch (DockerException | DeployFailure e) {
+                progress.log("replica " + c.getId().substring(0, 12) + " of deployment " + deployment + " could not be brought back: "
+                        + e.getMessage());
+            }
+        }
+        try {
+            routes.replaceAll(table.values());
+            progress.log("the proxy routes " + table.size() + " host(s)");
+        } catch (DeployFailure e) {
+            progress.log("the proxy could not take its routes back: " + e.getMessage());
+        }
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
     }
 
     @Override
@@ -198,6 +268,7 @@ public class LocalTarget implements DeployTarget {
         labels.put(DEPLOYMENT, spec.deploymentId().toString());
         labels.put(HOST, host(spec));
         labels.put(HEALTH, spec.healthCheck().path());
+        labels.put(ROUTE_PORT, Integer.toString(spec.healthCheck().port()));
         List<ExposedPort> exposed = spec.ports().stream().map(p -> ExposedPort.tcp(p.port())).toList();
         Ports bindings = new Ports();
         exposed.forEach(p -> bindings.bind(p, Ports.Binding.bindIp("127.0.0.1")));

@@ -140,4 +140,44 @@ class LocalTargetTest {
         target.remove(service);
         assertEquals(0, target.observe(service).size());
     }
+
+    @Test
+    void afterARestartTheRecordedDeploymentServesAgainAndStrayReplicasGo() throws Exception {
+        WorkloadSpec serving = spec(v1, 2);
+        target.apply(serving, line -> { });
+        WorkloadSpec stray = spec(v2, 1); // a rollout cut short by a crash: started, never recorded as serving
+        String strayId = docker("POST", "/containers/create?name=openpaas-stray-" + stray.deploymentId(), "{\"Image\":\"" + v2
+                + "\",\"Labels\":{\"io.openpaas.service\":\"" + service + "\",\"io.openpaas.deployment\":\"" + stray.deploymentId() + "\"}}")
+                .replaceAll(".*\"Id\":\"([0-9a-f]+)\".*", "$1");
+        String stopped = target.observe(service).stream().filter(r -> serving.deploymentId().equals(r.deploymentId())).findFirst().orElseThrow().id();
+        docker("POST", "/containers/" + stopped + "/stop?t=0", null); // the engine or the machine restarted
+
+        // a fresh deploy-service, and a proxy that lost its routes
+        LocalTarget restarted = new LocalTarget(DOCKER, ADMIN, PROXY, new ObjectMapper(), Duration.ofMillis(100), Duration.ofSeconds(1),
+                Duration.ofSeconds(20));
+        new CaddyRoutes(new ObjectMapper(), ADMIN, "127.0.0.1:" + PROXY).replaceAll(List.of());
+        assertEquals("404 no OpenPaaS service answers at this address", get());
+
+        List<String> log = new ArrayList<>();
+        restarted.reconcile(java.util.Set.of(serving.deploymentId()), java.util.Set.of(), log::add);
+        assertEquals("200 content one", get(), String.join("\n", log));
+        var replicas = restarted.observe(service);
+        assertEquals(2, replicas.size(), "the stray replica is gone: " + replicas);
+        assertTrue(replicas.stream().allMatch(r -> r.healthy() && serving.deploymentId().equals(r.deploymentId())), replicas.toString());
+        assertTrue(log.stream().anyMatch(l -> l.contains(strayId.substring(0, 12))), String.join("\n", log));
+    }
+
+    /** A call to the engine's API as an operator would make it (curl on its socket). */
+    static String docker(String method, String path, String body) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("curl", "-s", "-X", method, "--unix-socket", DOCKER.replace("unix://", ""),
+                "-H", "Content-Type: application/json"));
+        if (body != null) {
+            cmd.addAll(List.of("-d", body));
+        }
+        cmd.add("http://d/v1.41" + path);
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertEquals(0, p.waitFor(), out);
+        return out;
+    }
 }

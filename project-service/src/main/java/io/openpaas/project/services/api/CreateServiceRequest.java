@@ -23,10 +23,11 @@ public record CreateServiceRequest(
         @Valid Resources resources,
         @Valid Replicas replicas,
         @Valid HealthCheck healthCheck,
-        Boolean autoDeploy) {
+        Boolean autoDeploy,
+        Boolean autoRollback) {
 
     /** The runtime part of the request, as given (defaults are the mapper's). */
     public RuntimeSpec runtime() {
-        return new RuntimeSpec(env, command, args, resources, replicas, healthCheck, autoDeploy);
+        return new RuntimeSpec(env, command, args, resources, replicas, healthCheck, autoDeploy, autoRollback);
     }
 }

@@ -6,11 +6,12 @@ import java.util.Map;
 /**
  * How a service runs, as stored (one JSON column) and shown (top-level fields of the service):
  * environment (not secret: secrets come from secret groups), command and arguments, resources,
- * replicas and their bounds, the health check, and whether a successful build deploys itself.
+ * replicas and their bounds, the health check, whether a successful build deploys itself, and
+ * whether a failed rollout rolls back to what ran before (off unless asked).
  * The requests carry the same fields with their validation.
  */
 public record RuntimeSpec(Map<String, String> env, List<String> command, List<String> args, Resources resources, Replicas replicas,
-        HealthCheck healthCheck, Boolean autoDeploy) {
+        HealthCheck healthCheck, Boolean autoDeploy, Boolean autoRollback) {
 
     /** Every missing part at its default: auto-deploy is on for services built from Git. */
     public RuntimeSpec withDefaults(BuildSource source, List<PortSpec> ports) {
@@ -24,7 +25,7 @@ public record RuntimeSpec(Map<String, String> env, List<String> command, List<St
                 replicas.max() == null ? Math.max(Replicas.DEFAULT.max(), replicas.desired() == null ? 1 : replicas.desired()) : replicas.max());
         return new RuntimeSpec(env == null ? Map.of() : env, command, args, r, n,
                 (healthCheck == null ? new HealthCheck(null, null, null, null, null, null) : healthCheck).withDefaults(firstPort),
-                autoDeploy == null ? source != null && "git".equals(source.type()) : autoDeploy);
+                autoDeploy == null ? source != null && "git".equals(source.type()) : autoDeploy, autoRollback != null && autoRollback);
     }
 
     /** This spec with the fields present in {@code patch} replacing its own. */
@@ -32,6 +33,7 @@ public record RuntimeSpec(Map<String, String> env, List<String> command, List<St
         return new RuntimeSpec(patch.env() != null ? patch.env() : env, patch.command() != null ? patch.command() : command,
                 patch.args() != null ? patch.args() : args, patch.resources() != null ? patch.resources() : resources,
                 patch.replicas() != null ? patch.replicas() : replicas, patch.healthCheck() != null ? patch.healthCheck() : healthCheck,
-                patch.autoDeploy() != null ? patch.autoDeploy() : autoDeploy);
+                patch.autoDeploy() != null ? patch.autoDeploy() : autoDeploy,
+                patch.autoRollback() != null ? patch.autoRollback() : autoRollback);
     }
 }

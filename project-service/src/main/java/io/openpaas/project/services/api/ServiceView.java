@@ -8,5 +8,5 @@ import java.util.UUID;
 /** A service as the API (and its events) show it. */
 public record ServiceView(UUID id, UUID projectId, String name, String slug, String type, BuildSource buildSource,
         List<PortSpec> ports, Map<String, String> env, List<String> command, List<String> args, Resources resources, Replicas replicas,
-        HealthCheck healthCheck, boolean autoDeploy, Instant createdAt, Instant updatedAt, long version) {
+        HealthCheck healthCheck, boolean autoDeploy, boolean autoRollback, Instant createdAt, Instant updatedAt, long version) {
 }

@@ -20,10 +20,11 @@ public record UpdateServiceRequest(
         @Valid Resources resources,
         @Valid Replicas replicas,
         @Valid HealthCheck healthCheck,
-        Boolean autoDeploy) {
+        Boolean autoDeploy,
+        Boolean autoRollback) {
 
     /** The runtime fields present in the patch (absent ones null). */
     public RuntimeSpec runtime() {
-        return new RuntimeSpec(env, command, args, resources, replicas, healthCheck, autoDeploy);
+        return new RuntimeSpec(env, command, args, resources, replicas, healthCheck, autoDeploy, autoRollback);
     }
 }

@@ -30,12 +30,12 @@ public class ServiceSpecMapper {
         List<PortSpec> ports = json.read(s.ports, PORTS);
         RuntimeSpec r = runtime(s).withDefaults(source, ports);
         return new ServiceView(s.id, s.projectId, s.name, s.slug, s.type, source, ports, r.env(), r.command(), r.args(), r.resources(),
-                r.replicas(), r.healthCheck(), r.autoDeploy(), s.createdAt, s.updatedAt, s.version);
+                r.replicas(), r.healthCheck(), r.autoDeploy(), r.autoRollback(), s.createdAt, s.updatedAt, s.version);
     }
 
     /** The stored runtime, without defaults ({@code {}} for a service saved before it existed). */
     public RuntimeSpec runtime(ServiceSpec s) {
-        return s.runtime == null || s.runtime.isBlank() ? new RuntimeSpec(null, null, null, null, null, null, null)
+        return s.runtime == null || s.runtime.isBlank() ? new RuntimeSpec(null, null, null, null, null, null, null, null)
                 : json.read(s.runtime, RuntimeSpec.class);
     }
 

@@ -1,0 +1,140 @@
+package io.openpaas.gateway;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.openpaas.common.testing.Await;
+import io.openpaas.common.testing.StreamProbe;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The platform's whole job on one machine, through the gateway, with every service running as
+ * its own process and talking only over NATS: a commit in a Git repository is built with buildah
+ * into the registry, the build deploys itself, and the new content answers at the service's URL
+ * through the proxy.
+ */
+@QuarkusTest
+@QuarkusTestResource(value = PlatformProcesses.class, restrictToAnnotatedClass = true,
+        initArgs = {@ResourceArg(name = "services", value = "all"), @ResourceArg(name = "rate-limit", value = "0")})
+class GitToUrlEndToEndTest {
+
+    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    static final int PROXY = Integer.parseInt(System.getenv().getOrDefault("OPENPAAS_PROXY_PORT", "8000"));
+    final ObjectMapper json = new ObjectMapper();
+
+    @Test
+    void aCommitIsBuiltDeployedAndServedAtTheServiceUrl() throws Exception {
+        String jwt = GatewayEndToEndTest.adminJwt();
+        Path root = Files.createTempDirectory("e2e-git");
+        String repository = commit(root, "version one", true);
+        String projectSlug = "e2e-" + UUID.randomUUID().toString().substring(0, 6);
+        String project = given().auth().oauth2(jwt).contentType(ContentType.JSON)
+                .body("{\"name\":\"End to end\",\"slug\":\"" + projectSlug + "\"}").post("/api/v1/projects").then().statusCode(201)
+                .extract().path("id");
+        var created = given().auth().oauth2(jwt).contentType(ContentType.JSON).body("{\"name\":\"Web\",\"build_source\":{\"type\":\"git\","
+                + "\"repository\":\"" + repository + "\",\"branch\":\"main\"},\"ports\":[{\"name\":\"http\",\"port\":8080,\"public\":true}],"
+                + "\"resources\":{\"memory_mb\":64},\"health_check\":{\"interval_seconds\":1,\"timeout_seconds\":1}}")
+                .post("/api/v1/projects/" + project + "/services").then().statusCode(201).extract();
+        String service = created.path("id");
+        String host = created.path("slug") + "." + projectSlug + ".localhost";
+
+        String firstBuild = build(jwt, service);
+        Await.until("version one at the URL", Duration.ofSeconds(180), () -> get(host).equals("200 version one"));
+
+        commit(root, "version two", false);
+        String secondBuild = build(jwt, service);
+        Await.until("version two at the URL", Duration.ofSeconds(180), () -> get(host).equals("200 version two"));
+
+        // each build's events, then its deployment's, in order; the deployment names the build
+        for (String build : List.of(firstBuild, secondBuild)) {
+            List<JsonNode> buildEvents = events("paas.build." + project + ".>", build);
+            assertEquals(List.of("paas.build.queued", "paas.build.cloning", "paas.build.building", "paas.build.pushing", "paas.build.succeeded"),
+                    types(buildEvents));
+            String deployment = given().auth().oauth2(jwt).get("/api/v1/services/" + service + "/deployments").then().statusCode(200)
+                    .extract().jsonPath().<String>getList("items.findAll { it.build_id == '" + build + "' }.id").get(0);
+            List<JsonNode> deployEvents = events("paas.deploy." + project + ".>", deployment);
+            assertEquals(List.of("paas.deploy.pending", "paas.deploy.applying", "paas.deploy.progressing", "paas.deploy.available"),
+                    types(deployEvents.subList(0, 4)));
+            assertTrue(buildEvents.get(4).path("time").asText().compareTo(deployEvents.get(0).path("time").asText()) <= 0,
+                    "the deployment was asked for after the build succeeded");
+            assertEquals(buildEvents.get(4).path("data").path("image").asText(), deployEvents.get(0).path("data").path("image").asText());
+        }
+    }
+
+    /** The events about one resource on the subjects of {@code filter}, in stream order. */
+    List<JsonNode> events(String filter, String subject) throws Exception {
+        List<JsonNode> found = new ArrayList<>();
+        try (StreamProbe nats = new StreamProbe()) {
+            for (String body : nats.bodies(filter)) {
+                JsonNode e = json.readTree(body);
+                if (subject.equals(e.path("subject").asText())) {
+                    found.add(e);
+                }
+            }
+        }
+        return found;
+    }
+
+    static List<String> types(List<JsonNode> events) {
+        return events.stream().map(e -> e.path("type").asText()).toList();
+    }
+
+    /** Asks for a build, retrying while build-service has not heard of the new service yet (404). */
+    static String build(String jwt, String service) {
+        String[] id = new String[1];
+        Await.until("a build accepted", Duration.ofSeconds(20), () -> {
+            var response = given().auth().oauth2(jwt).contentType(ContentType.JSON).body("{}").post("/api/v1/services/" + service + "/builds");
+            id[0] = response.statusCode() == 202 ? response.path("id") : null;
+            return id[0] != null;
+        });
+        return id[0];
+    }
+
+    /** A commit on {@code main} of a repository that builds a FROM-scratch image serving {@code content}; its bare file:// URL. */
+    static String commit(Path root, String content, boolean first) throws Exception {
+        Path work = root.resolve("work");
+        Path bare = root.resolve("repo.git");
+        if (first) {
+            Files.createDirectories(work.resolve("www"));
+            Files.copy(Path.of("/bin/busybox"), work.resolve("busybox"));
+            Files.writeString(work.resolve("Dockerfile"), "FROM scratch\nCOPY busybox /bin/busybox\nCOPY www /www\n"
+                    + "ENTRYPOINT [\"/bin/busybox\",\"httpd\",\"-f\",\"-p\",\"8080\",\"-h\",\"/www\"]\n");
+        }
+        Files.writeString(work.resolve("www/index.html"), content + "\n");
+        String script = first
+                ? "git init -q -b main && git add . && git -c user.name=t -c user.email=t@example.com commit -qm first && git clone -q --bare . ../repo.git"
+                        + " && git remote add origin ../repo.git"
+                : "git add . && git -c user.name=t -c user.email=t@example.com commit -qm next && git push -q origin main";
+        Process p = new ProcessBuilder("bash", "-c", script).directory(work.toFile()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertEquals(0, p.waitFor(), out);
+        return bare.toUri().toString();
+    }
+
+    static String get(String host) {
+        try {
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + PROXY + "/index.html")).header("Host", host)
+                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+            return r.statusCode() + " " + r.body().strip();
+        } catch (Exception e) {
+            return "error " + e;
+        }
+    }
+}
