@@ -46,6 +46,7 @@ public class LocalTarget implements DeployTarget {
     static final String HEALTH = "io.openpaas.health-path";
     static final String ROUTE_PORT = "io.openpaas.route-port";
 
+    private static final Duration PULL_TIMEOUT = Duration.ofMinutes(10);
     private final DockerClient docker;
     private final CaddyRoutes routes;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -81,6 +82,9 @@ public class LocalTarget implements DeployTarget {
         List<String> started = new ArrayList<>();
         List<String> upstreams = new ArrayList<>();
         try {
+            if (spec.replicas() > 0) {
+                ensureImage(spec.image(), log);
+            }
             for (int i = 0; i < spec.replicas(); i++) {
                 String id = start(spec, i);
                 started.add(id);
@@ -259,6 +263,27 @@ public class LocalTarget implements DeployTarget {
             }
         }
         removeAll(containers.stream().map(Container::getId).toList());
+    }
+
+    /**
+     * Pulls the image unless the engine has it: the Docker API does not pull on create, and a
+     * build's image is in the registry (by digest), not yet on this engine.
+     */
+    private void ensureImage(String image, RolloutProgress log) throws DeployFailure, InterruptedException {
+        try {
+            docker.inspectImageCmd(image).exec();
+            return;
+        } catch (NotFoundException e) {
+            log.log("pulling " + image);
+        }
+        try {
+            if (!docker.pullImageCmd(image).start().awaitCompletion(PULL_TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS)) {
+                throw new DeployFailure("pulling " + image + " took longer than " + PULL_TIMEOUT.toMinutes() + " min");
+            }
+        } catch (RuntimeException e) { // not in its registry, the registry unreachable, refused
+            throw new DeployFailure("the image " + image + " is not available to the container engine, which could not pull it: "
+                    + e.getMessage());
+        }
     }
 
     private String start(WorkloadSpec spec, int index) throws DeployFailure {

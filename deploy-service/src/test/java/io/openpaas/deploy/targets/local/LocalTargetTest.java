@@ -167,6 +167,29 @@ class LocalTargetTest {
         assertTrue(log.stream().anyMatch(l -> l.contains(strayId.substring(0, 12))), String.join("\n", log));
     }
 
+    @Test
+    void anImageInTheRegistryIsPulledByDigest() throws Exception {
+        // as a build leaves it: pushed to the registry, known by digest, not on this engine
+        String registry = System.getenv().getOrDefault("OPENPAAS_REGISTRY_URL", "127.0.0.1:5000");
+        String local = image("pushed-" + UUID.randomUUID().toString().substring(0, 8), "content pushed", "8080");
+        Path digest = Files.createTempFile("digest", ".txt");
+        String remote = registry + "/openpaas-test/pushed";
+        run("buildah", "push", "-q", "--tls-verify=false", "--digestfile", digest.toString(), local, "docker://" + remote + ":latest");
+        run("buildah", "rmi", local);
+        String byDigest = remote + "@" + Files.readString(digest).strip();
+
+        List<String> log = new ArrayList<>();
+        target.apply(spec(byDigest, 1), log::add);
+        assertEquals("200 content pushed", get(), String.join("\n", log));
+        assertTrue(log.stream().anyMatch(l -> l.startsWith("pulling ")), String.join("\n", log));
+    }
+
+    static void run(String... command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertEquals(0, p.waitFor(), String.join(" ", command) + ": " + out);
+    }
+
     /** A call to the engine's API as an operator would make it (curl on its socket). */
     static String docker(String method, String path, String body) throws Exception {
         List<String> cmd = new ArrayList<>(List.of("curl", "-s", "-X", method, "--unix-socket", DOCKER.replace("unix://", ""),
