@@ -171,12 +171,18 @@ def client():
         else:
             seen["failed"] += 1
             seen["answers"][key] = seen["answers"].get(key, 0) + 1
+            failures_at.append(time.monotonic())
+failures_at, available_at = [], []
 t = threading.Thread(target=client)
 t.start()
 for i in range(10):
     deploy(IMAGES[i % 2])
+    available_at.append(time.monotonic())
 stop.set()
 t.join()
 print(f"3. ten redeploys under load: {seen['failed']} failed requests of {seen['ok'] + seen['failed']} (must be 0) {seen['answers'] or ''}")
+for f in failures_at:  # where a failure fell: traffic moves at AVAILABLE, the old replicas stop after the drain
+    nearest = min(available_at, key=lambda a: abs(a - f))
+    print(f"   a failure {1000 * (f - nearest):+.0f} ms from a rollout's AVAILABLE")
 call("DELETE", f"/api/v1/projects/{project['id']}", None, jwt)
 PY

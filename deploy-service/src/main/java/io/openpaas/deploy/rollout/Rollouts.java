@@ -311,9 +311,13 @@ public class Rollouts {
         }
     }
 
+    /**
+     * Only older ones (ids are time-ordered): the service's next rollout may already be AVAILABLE
+     * by the time this runs, since a rollout is AVAILABLE as soon as traffic moved.
+     */
     private void supersedePreviousAvailable(Deployment d) {
         List<String> previous = Blocking.await(() -> pool.preparedQuery("select cast(id as text) from deployments where service_id = $1 "
-                + "and state = 'AVAILABLE' and id <> $2").execute(Tuple.of(d.serviceId, d.id))
+                + "and state = 'AVAILABLE' and id < $2").execute(Tuple.of(d.serviceId, d.id))
                 .map(Rows::firstColumn));
         for (String id : previous) {
             Blocking.await(() -> transitions.move(UUID.fromString(id), EnumSet.of(DeploymentState.AVAILABLE), DeploymentState.SUPERSEDED,

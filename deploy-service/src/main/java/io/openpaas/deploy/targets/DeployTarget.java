@@ -15,7 +15,7 @@ public interface DeployTarget {
     /**
      * Rolls the service to {@code spec}: new replicas start and must pass their health check
      * before traffic moves to them; the previous deployment's replicas then leave the proxy and
-     * stop after a grace period. Reports progress to {@code progress}.
+     * stop after a grace period, which the call need not wait for. Reports progress to {@code progress}.
      */
     void apply(WorkloadSpec spec, RolloutProgress progress) throws DeployFailure, InterruptedException;
 

@@ -34,8 +34,8 @@ import java.util.UUID;
  * The embedded default target (docs/deployments.md): one container per replica through the Docker
  * Engine API (Docker, or podman's compatible service), each published on a loopback port, behind
  * Caddy at a stable {@code http://<service>.<project>.localhost:<port>}. A rollout starts the new
- * replicas, waits until each answers its health check, moves the route to them, lets requests
- * in flight on the old ones finish, then stops the old ones (SIGTERM, then a grace period).
+ * replicas, waits until each answers its health check, moves the route to them and returns; in
+ * the background the old ones finish their requests in flight, then stop (SIGTERM, then a grace period).
  */
 public class LocalTarget implements DeployTarget {
 
@@ -47,6 +47,11 @@ public class LocalTarget implements DeployTarget {
     static final String ROUTE_PORT = "io.openpaas.route-port";
 
     private static final Duration PULL_TIMEOUT = Duration.ofMinutes(10);
+    private final java.util.concurrent.ExecutorService retiring = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "retire-replica");
+        t.setDaemon(true);
+        return t;
+    });
     private final DockerClient docker;
     private final CaddyRoutes routes;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -112,19 +117,18 @@ public class LocalTarget implements DeployTarget {
             throw e;
         }
         log.trafficMoved();
-        if (!previous.isEmpty()) {
-            Thread.sleep(drain.toMillis()); // requests in flight on the old replicas finish
-            // all at once: each may take its whole grace period (a process that ignores SIGTERM)
-            List<Thread> stopping = new ArrayList<>();
-            for (Container old : previous) {
-                Thread t = new Thread(() -> stop(old.getId()), "stop-" + old.getId().substring(0, 12));
-                t.start();
-                stopping.add(t);
-            }
-            for (Thread t : stopping) {
-                t.join();
-            }
-            log.log(previous.size() + " previous replica(s) stopped");
+        // off the rollout's thread and all at once: each may take its whole grace period (a process
+        // that ignores SIGTERM), and neither the state nor the service's next rollout waits for that
+        for (Container old : previous) {
+            retiring.execute(() -> {
+                try {
+                    Thread.sleep(drain.toMillis()); // requests in flight on the old replica finish
+                } catch (InterruptedException e) {
+                    return; // deploy-service stops: the next start's reconcile removes it
+                }
+                stop(old.getId());
+                log.log("previous replica " + old.getId().substring(0, 12) + " stopped");
+            });
         }
     }
 
@@ -150,8 +154,8 @@ public class LocalTarget implements DeployTarget {
                         deployment == null ? null : UUID.fromString(deployment), state.getStatus(), Boolean.TRUE.equals(state.getRunning()),
                         state.getExitCodeLong() == null || state.getExitCodeLong() == 0 ? null : state.getExitCodeLong(),
                         inspected.getRestartCount() == null ? 0 : inspected.getRestartCount()));
-            } catch (NotFoundException e) {
-                // removed between the list and now
+            } catch (DockerException e) {
+                // removed between the list and now (podman may say so with a 500)
             }
         }
         return replicas;
@@ -276,13 +280,28 @@ public class LocalTarget implements DeployTarget {
         } catch (NotFoundException e) {
             log.log("pulling " + image);
         }
+        // a plain callback: docker-java's own pull callback trips over podman's progress lines
+        java.util.concurrent.atomic.AtomicReference<String> error = new java.util.concurrent.atomic.AtomicReference<>();
         try {
-            if (!docker.pullImageCmd(image).start().awaitCompletion(PULL_TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS)) {
+            var pull = docker.pullImageCmd(image).exec(new com.github.dockerjava.api.async.ResultCallback.Adapter<
+                    com.github.dockerjava.api.model.PullResponseItem>() {
+                @Override
+                public void onNext(com.github.dockerjava.api.model.PullResponseItem item) {
+                    if (item.getErrorDetail() != null && item.getErrorDetail().getMessage() != null) {
+                        error.set(item.getErrorDetail().getMessage());
+                    } else if (item.getError() != null) {
+                        error.set(item.getError());
+                    }
+                }
+            });
+            if (!pull.awaitCompletion(PULL_TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS)) {
+                pull.close();
                 throw new DeployFailure("pulling " + image + " took longer than " + PULL_TIMEOUT.toMinutes() + " min");
             }
-        } catch (RuntimeException e) { // not in its registry, the registry unreachable, refused
+            docker.inspectImageCmd(image).exec();
+        } catch (java.io.IOException | RuntimeException e) { // not in its registry, the registry unreachable, refused
             throw new DeployFailure("the image " + image + " is not available to the container engine, which could not pull it: "
-                    + e.getMessage());
+                    + (error.get() != null ? error.get() : e.getMessage()));
         }
     }
 
@@ -357,11 +376,22 @@ public class LocalTarget implements DeployTarget {
                 + ": " + last + " after " + healthDeadline.toSeconds() + " s)");
     }
 
+    /**
+     * SIGTERM, then SIGKILL after the grace period. Not the engine's own stop: podman holds the
+     * container's lock for the whole grace period, which stalls every other call that lists it
+     * (the next rollout of the same service, the watch).
+     */
     private void stop(String containerId) {
         try {
-            docker.stopContainerCmd(containerId).withTimeout((int) stopGrace.toSeconds()).exec();
+            docker.killContainerCmd(containerId).withSignal("SIGTERM").exec();
+            long deadline = System.nanoTime() + stopGrace.toNanos();
+            while (System.nanoTime() < deadline && Boolean.TRUE.equals(docker.inspectContainerCmd(containerId).exec().getState().getRunning())) {
+                Thread.sleep(100);
+            }
         } catch (DockerException e) {
             // already stopped or gone
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         try {
             docker.removeContainerCmd(containerId).withForce(true).exec();

@@ -117,7 +117,7 @@ class LocalTargetTest {
         assertEquals(List.of(), failures, "requests that failed during the rollout (" + ok.get() + " succeeded)");
         assertTrue(ok.get() > 20, "the client kept calling: " + ok.get());
         assertEquals("200 content two", get());
-        assertEquals(2, target.observe(service).size(), "the old replicas are gone");
+        io.openpaas.common.testing.Await.until("the old replicas gone", Duration.ofSeconds(20), () -> target.observe(service).size() == 2);
     }
 
     @Test
@@ -134,7 +134,7 @@ class LocalTargetTest {
         target.apply(spec(v1, 3), line -> { });
         assertEquals(3, target.observe(service).size());
         target.apply(spec(v1, 0), line -> { });
-        assertEquals(0, target.observe(service).size());
+        io.openpaas.common.testing.Await.until("every replica stopped", Duration.ofSeconds(20), () -> target.observe(service).isEmpty());
         assertEquals("404 no OpenPaaS service answers at this address", get(), "no route any more");
         target.apply(spec(v1, 1), line -> { });
         target.remove(service);
