@@ -130,8 +130,10 @@ print(f"1. request → AVAILABLE (median of {runs}): platform {mp*1000:.0f} ms, 
 print(f"   platform runs (ms): {[round(x*1000) for x in platform]}; by hand (ms): {[round(x*1000) for x in hand]}")
 
 # 2. the proxy's added latency at a fixed rate, alternating one-second slices
-replica = [c for c in engine("GET", '/containers/json?filters=' + urllib.parse.quote(json.dumps({"label": [f"io.openpaas.service={service['id']}"]})))]
-direct_port = int(replica[0]["Ports"][0]["host_port"] if "host_port" in replica[0]["Ports"][0] else replica[0]["Ports"][0]["PublicPort"])
+# a replica of the serving deployment (old ones may still be draining)
+current = call("GET", f"/api/v1/services/{service['id']}/status", None, jwt)["current_deployment"]
+replica = engine("GET", '/containers/json?filters=' + urllib.parse.quote(json.dumps({"label": [f"io.openpaas.deployment={current}"]})))
+direct_port = int(engine("GET", f"/containers/{replica[0]['Id']}/json")["NetworkSettings"]["Ports"]["8080/tcp"][0]["HostPort"])
 lat = {"proxy": [], "direct": []}
 errors = {"proxy": 0, "direct": 0}
 for second in range(10):
