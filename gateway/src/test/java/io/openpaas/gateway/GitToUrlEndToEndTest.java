@@ -72,7 +72,8 @@ class GitToUrlEndToEndTest {
             List<JsonNode> deployEvents = events("paas.deploy." + project + ".>", deployment);
             assertEquals(List.of("paas.deploy.pending", "paas.deploy.applying", "paas.deploy.progressing", "paas.deploy.available"),
                     types(deployEvents.subList(0, 4)));
-            assertTrue(buildEvents.get(4).path("time").asText().compareTo(deployEvents.get(0).path("time").asText()) <= 0,
+            assertTrue(!java.time.Instant.parse(buildEvents.get(4).path("time").asText())
+                    .isAfter(java.time.Instant.parse(deployEvents.get(0).path("time").asText())),
                     "the deployment was asked for after the build succeeded");
             assertEquals(buildEvents.get(4).path("data").path("image").asText(), deployEvents.get(0).path("data").path("image").asText());
         }

@@ -71,6 +71,8 @@ public class PlatformProcesses implements QuarkusTestResourceLifecycleManager {
             common.put("openpaas.members.catch-up-wait", "PT0.2S");
             // the end-to-end test builds from a repository on this machine (file://)
             common.put("openpaas.build.allow-local-repositories", "true");
+            // the containers of the tests' database, apart from a local run's on the same engine
+            common.put("openpaas.deploy.local.platform", "openpaas-test");
             launch("project-service", projectPort, common, work);
             launch("audit-service", auditPort, common, work);
             Map<String, Integer> others = new HashMap<>();

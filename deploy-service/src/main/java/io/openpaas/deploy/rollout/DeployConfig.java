@@ -50,6 +50,13 @@ public interface DeployConfig {
     Local local();
 
     interface Local {
+        /**
+         * Labels this platform's containers: one engine may serve several platforms (a local run
+         * and a test run), and each only reconciles and lists its own.
+         */
+        @WithDefault("openpaas")
+        String platform();
+
         /** The Docker Engine API: Docker's socket, or podman's service (the local run starts it). */
         @WithDefault("unix:///var/run/docker.sock")
         String dockerHost();

@@ -14,7 +14,7 @@ public class DeployTargets {
     @ApplicationScoped
     DeployTarget target(DeployConfig config, ObjectMapper mapper) {
         return switch (config.target()) {
-            case "local" -> new LocalTarget(config.local().dockerHost(), config.local().proxyAdminUrl(), config.local().proxyPort(), mapper,
+            case "local" -> new LocalTarget(config.local().platform(), config.local().dockerHost(), config.local().proxyAdminUrl(), config.local().proxyPort(), mapper,
                     config.drain(), config.stopGrace(), config.healthDeadline());
             default -> throw new IllegalStateException("unknown deployment target '" + config.target() + "' (openpaas.deploy.target)");
         };

@@ -24,8 +24,10 @@ import java.util.stream.Collectors;
  * Reports replicas of serving deployments that die (docs/deployments.md): every few seconds it
  * compares what the target runs with what was last recorded; a replica that exited or that the
  * engine restarted since publishes {@code replica_failed} once, and the deployment publishes
- * {@code recovered} when all its replicas run again. Services with a rollout in flight are left
- * alone: their old replicas stop on purpose. One instance at a time does it.
+ * {@code recovered} when all its replicas run again. A replica that exited is started again, up to
+ * {@value #MAX_FAILURES} failures of its deployment (as Docker's on-failure policy would; podman's
+ * depends on how it runs). Services with a rollout in flight are left alone: their old replicas
+ * stop on purpose. One instance at a time does it.
  */
 @ApplicationScoped
 public class ReplicaWatch {
@@ -34,6 +36,7 @@ public class ReplicaWatch {
     public record ReplicaReport(String name, String state, Long exitCode, int restarts) {
     }
 
+    static final int MAX_FAILURES = 5;
     private final DeployTarget target;
     private final DeploymentRepository deployments;
     private final DeploymentTransitions transitions;
@@ -53,13 +56,18 @@ public class ReplicaWatch {
             Instant seenAt = DeploymentTransitions.now();
             Map<UUID, List<Replica>> byDeployment = target.observeAll().stream().filter(r -> r.deploymentId() != null)
                     .collect(Collectors.groupingBy(Replica::deploymentId));
-            Blocking.await(() -> record(byDeployment, seenAt));
+            java.util.Map<UUID, Integer> serving = new java.util.concurrent.ConcurrentHashMap<>();
+            Blocking.await(() -> record(byDeployment, seenAt, serving));
+            serving.forEach((deployment, failures) -> byDeployment.getOrDefault(deployment, List.of()).stream()
+                    .filter(r -> !r.healthy() && "exited".equalsIgnoreCase(r.state()) && failures < MAX_FAILURES)
+                    .forEach(r -> target.restart(r.id())));
         } catch (RuntimeException e) {
             Log.warnf("could not watch the running replicas (again at the next round): %s", e.toString());
         }
     }
 
-    private Uni<Void> record(Map<UUID, List<Replica>> byDeployment, Instant seenAt) {
+    /** Compares and records; {@code serving} gets the deployments compared, with their failures so far. */
+    private Uni<Void> record(Map<UUID, List<Replica>> byDeployment, Instant seenAt, Map<UUID, Integer> compared) {
         return tx.write(() -> Panache.getSession().chain(session -> session
                 .createNativeQuery("select pg_try_advisory_xact_lock(hashtext('openpaas.deploy.watch'))", Boolean.class).getSingleResult())
                 .chain(mine -> !mine ? Uni.createFrom().voidItem() : deployments.list("from Deployment d where d.state = ?1 and not exists (select 1 from Deployment r "
@@ -70,7 +78,8 @@ public class ReplicaWatch {
                             for (Deployment d : serving) {
                                 // one that became AVAILABLE after the look was not in it
                                 if (d.finishedAt == null || d.finishedAt.isBefore(seenAt)) {
-                                    chain = chain.call(() -> compare(d, byDeployment.getOrDefault(d.id, List.of())));
+                                    chain = chain.call(() -> compare(d, byDeployment.getOrDefault(d.id, List.of())))
+                                            .invoke(() -> compared.put(d.id, d.failures));
                                 }
                             }
                             return chain;
@@ -79,7 +88,9 @@ public class ReplicaWatch {
 
     private Uni<Void> compare(Deployment d, List<Replica> replicas) {
         int ready = (int) replicas.stream().filter(Replica::healthy).count();
-        int failures = replicas.stream().mapToInt(r -> r.restarts() + (!r.healthy() && r.exitCode() != null ? 1 : 0)).sum();
+        // an exit counts once: as an exited replica, then as a restart once the engine restarts it
+        int failures = replicas.stream().mapToInt(r -> r.restarts()
+                + (!r.healthy() && r.exitCode() != null && !"restarting".equalsIgnoreCase(r.state()) ? 1 : 0)).sum();
         int lastReady = d.readyReplicas == null ? d.replicas : d.readyReplicas;
         if (failures > d.failures || ready < lastReady) {
             Replica worst = replicas.stream().max(Comparator.comparing((Replica r) -> !r.healthy()).thenComparingInt(Replica::restarts))

@@ -52,7 +52,9 @@ public class Rollouts {
     private final DeploymentRequests requests;
     private final ServiceRuntimes services;
     private final String worker;
-    private final java.util.Map<UUID, java.util.concurrent.Future<?>> active = new ConcurrentHashMap<>();
+    /** Rollouts this instance claimed (their slots), and the thread of each once it runs. */
+    private final Set<UUID> active = ConcurrentHashMap.newKeySet();
+    private final java.util.Map<UUID, Thread> runningOn = new ConcurrentHashMap<>();
     private final Set<UUID> trafficMoving = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean pumpQueued = new AtomicBoolean();
     private ExecutorService workers;
@@ -76,14 +78,25 @@ public class Rollouts {
         workers = Executors.newFixedThreadPool(Math.max(1, config.maxConcurrent()), r -> daemon(r, "rollout"));
         pumper = Executors.newSingleThreadExecutor(r -> daemon(r, "rollout-dispatcher"));
         pumper.execute(() -> {
-            try {
-                failInterrupted();
-                reconcile();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } catch (RuntimeException e) {
-                Log.errorf("could not bring the rollouts this worker held before it restarted in line: %s", e.toString());
+            // until it succeeds: a rollout on a target not brought in line would load a proxy table
+            // holding its own service only (the engine or the proxy may come up after deploy-service)
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    failInterrupted();
+                    reconcile();
+                    break;
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                } catch (RuntimeException | DeployFailure e) {
+                    Log.errorf("could not bring the target in line with the records (attempt %d, again in 2 s; no rollout starts "
+                            + "until then): %s", attempt, e.toString());
+                    try {
+                        Thread.sleep(2000);
+                    } catch (InterruptedException stop) {
+                        return;
+                    }
+                }
             }
             started = true;
             pump();
@@ -120,6 +133,7 @@ public class Rollouts {
                 for (String id : open) {
                     Blocking.await(() -> transitions.move(UUID.fromString(id), EnumSet.of(DeploymentState.PENDING, DeploymentState.APPLYING,
                             DeploymentState.PROGRESSING), DeploymentState.CANCELLED, d -> d.reason = "the service was deleted"));
+                    abandon(UUID.fromString(id));
                     Blocking.await(() -> transitions.move(UUID.fromString(id), EnumSet.of(DeploymentState.AVAILABLE), DeploymentState.SUPERSEDED,
                             d -> d.reason = "the service was deleted"));
                 }
@@ -138,9 +152,9 @@ public class Rollouts {
      * traffic has not moved to it yet; its new replicas are removed and the old ones keep serving.
      */
     public void abandon(UUID id) {
-        var running = active.get(id);
-        if (running != null && !trafficMoving.contains(id)) {
-            running.cancel(true);
+        Thread thread = runningOn.get(id);
+        if (thread != null && !trafficMoving.contains(id)) {
+            thread.interrupt();
         }
     }
 
@@ -155,23 +169,30 @@ public class Rollouts {
         wake();
     }
 
-    /** Any instance's rollout past its deadline (its worker may be gone for good) is failed. */
+    /**
+     * Any instance's rollout past its deadline (its worker may be gone for good): failed if it had
+     * not moved traffic yet; if it had, its replicas serve, so it is recorded as what serves.
+     */
     private void failOverdue() {
         List<String> overdue = Blocking.await(() -> pool.preparedQuery("select cast(id as text) from deployments where state in "
-                + "('APPLYING', 'PROGRESSING') and deadline_at < now()").execute().map(Rows::firstColumn));
+                + "('APPLYING', 'PROGRESSING') and deadline_at < now() and traffic_moved_at is null").execute().map(Rows::firstColumn));
         overdue.forEach(id -> {
-            finish(UUID.fromString(id), "the rollout did not finish within " + config.rolloutDeadline().toSeconds() + " s");
+            finish(UUID.fromString(id), "the rollout did not finish within its deadline (" + config.rolloutDeadline().toSeconds()
+                    + " s and the health checks' initial delays)");
             abandon(UUID.fromString(id));
         });
+        List<String> moved = Blocking.await(() -> pool.preparedQuery("select cast(id as text) from deployments where state in "
+                + "('APPLYING', 'PROGRESSING') and deadline_at < now() and traffic_moved_at is not null").execute().map(Rows::firstColumn));
+        moved.forEach(id -> Blocking.await(() -> transitions.makeAvailable(UUID.fromString(id))));
     }
 
     /** This instance's rollouts that were cancelled or failed elsewhere (another instance's API call) are abandoned. */
     private void abandonStopped() {
-        if (active.isEmpty()) {
+        if (runningOn.isEmpty()) {
             return;
         }
         List<String> stopped = Blocking.await(() -> pool.preparedQuery("select cast(id as text) from deployments where id = any($1) "
-                + "and state not in ('APPLYING', 'PROGRESSING')").execute(Tuple.of(active.keySet().toArray(new UUID[0])))
+                + "and state not in ('APPLYING', 'PROGRESSING')").execute(Tuple.of(runningOn.keySet().toArray(new UUID[0])))
                 .map(Rows::firstColumn));
         stopped.forEach(id -> abandon(UUID.fromString(id)));
     }
@@ -183,18 +204,8 @@ public class Rollouts {
                 if (next == null) {
                     return;
                 }
-                // registered before it runs, so that an abandon between the two is not lost
-                var task = new java.util.concurrent.FutureTask<Void>(() -> run(next), null) {
-                    @Override
-                    protected void done() {
-                        // also when abandoned before it ran: its slot is free again
-                        trafficMoving.remove(next.id);
-                        active.remove(next.id);
-                        wake();
-                    }
-                };
-                active.put(next.id, task);
-                workers.execute(task);
+                active.add(next.id);
+                workers.execute(() -> run(next));
             }
         } catch (RuntimeException e) {
             Log.warnf(e, "could not start pending deployments (retrying at the next sweep)");
@@ -219,7 +230,9 @@ public class Rollouts {
                     return transitions.moveInTransaction(id, EnumSet.of(DeploymentState.PENDING), DeploymentState.APPLYING, d -> {
                         d.worker = worker;
                         d.startedAt = DeploymentTransitions.now();
-                        d.deadlineAt = d.startedAt.plus(config.rolloutDeadline());
+                        // each replica's health check may start late on purpose: that time is the service's, not the rollout's
+                        d.deadlineAt = d.startedAt.plus(config.rolloutDeadline())
+                                .plusSeconds((long) d.replicas * mapper.spec(d).healthCheck().initialDelaySeconds());
                     }).call(d -> supersedeOlderPending(d));
                 }));
     }
@@ -238,7 +251,12 @@ public class Rollouts {
     }
 
     private void run(Deployment d) {
+        Thread.interrupted(); // a late abandon of this thread's previous rollout is not this one's
+        runningOn.put(d.id, Thread.currentThread());
         try {
+            if (!Blocking.await(() -> transitions.isInFlight(d.id))) {
+                return; // cancelled between its claim and now
+            }
             target.apply(mapper.spec(d), new RolloutProgress() {
                 @Override
                 public void log(String line) {
@@ -274,13 +292,22 @@ public class Rollouts {
             finish(d.id, "deploy-service stopped during the rollout");
         } catch (RuntimeException e) {
             Log.errorf(e, "deployment %s failed unexpectedly", d.id);
-            finish(d.id, "internal error in deploy-service (" + e.getClass().getSimpleName() + "); see its log");
+            if (finish(d.id, "internal error in deploy-service (" + e.getClass().getSimpleName() + "); see its log")) {
+                rollBackIfAsked(d);
+            }
+        } finally {
+            runningOn.remove(d.id);
+            trafficMoving.remove(d.id);
+            active.remove(d.id);
+            wake();
         }
     }
 
     /**
      * A service with {@code auto_rollback} gets what served before its failed rollout back, as it
-     * ran (a rollout that fails on its own rollback is not rolled back again).
+     * ran, when the failure touched what serves (traffic had moved): a rollout that failed before
+     * that left the old replicas serving, and redeploying them would only restart them. Not when a
+     * newer deployment was asked for meanwhile (it goes ahead), nor for a failed rollback itself.
      */
     private void rollBackIfAsked(Deployment failed) {
         if ("auto-rollback".equals(failed.trigger)) {
@@ -291,37 +318,32 @@ public class Rollouts {
                 if (service == null || !service.runtime().path("auto_rollback").asBoolean(false)) {
                     return Uni.createFrom().voidItem();
                 }
-                return requests.running(failed.serviceId).chain(serving -> serving == null ? Uni.createFrom().voidItem()
+                return requests.rollbackWanted(failed.id).chain(wanted -> !wanted ? Uni.createFrom().voidItem()
+                        : requests.running(failed.serviceId).chain(serving -> serving == null ? Uni.createFrom().voidItem()
                         : requests.redeploy(service, serving, serving.replicas, "auto-rollback", "deploy-service").invoke(view ->
                                 Log.infof("deployment %s failed: rolling back to deployment %s as %s", failed.id, serving.id, view.id()))
-                                .replaceWithVoid());
+                                .replaceWithVoid()));
             })));
         } catch (RuntimeException e) {
             Log.errorf("could not roll back after deployment %s failed: %s", failed.id, e.toString());
         }
     }
 
-    private void becameAvailable(Deployment d) {
-        Deployment available = Blocking.await(() -> transitions.move(d.id, RUNNING, DeploymentState.AVAILABLE, x -> {
-        }));
-        if (available != null) {
-            supersedePreviousAvailable(d);
-        } else {
-            Log.warnf("deployment %s took the traffic after it was failed (past its deadline); it serves", d.id);
-        }
-    }
-
     /**
-     * Only older ones (ids are time-ordered): the service's next rollout may already be AVAILABLE
-     * by the time this runs, since a rollout is AVAILABLE as soon as traffic moved.
+     * AVAILABLE and the service's previous AVAILABLE one SUPERSEDED, in one transaction. If it lost
+     * a race meanwhile (the service was deleted), what it just started must not stay.
      */
-    private void supersedePreviousAvailable(Deployment d) {
-        List<String> previous = Blocking.await(() -> pool.preparedQuery("select cast(id as text) from deployments where service_id = $1 "
-                + "and state = 'AVAILABLE' and id < $2").execute(Tuple.of(d.serviceId, d.id))
-                .map(Rows::firstColumn));
-        for (String id : previous) {
-            Blocking.await(() -> transitions.move(UUID.fromString(id), EnumSet.of(DeploymentState.AVAILABLE), DeploymentState.SUPERSEDED,
-                    x -> x.reason = "replaced by deployment " + d.id));
+    private void becameAvailable(Deployment d) {
+        if (Blocking.await(() -> transitions.makeAvailable(d.id)) != null) {
+            return;
+        }
+        Log.warnf("deployment %s took the traffic after it was stopped (its service deleted?)", d.id);
+        if (Blocking.await(() -> services.find(d.serviceId)) == null) {
+            try {
+                target.remove(d.serviceId);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -348,9 +370,10 @@ public class Rollouts {
      * deployments run and take traffic again (after a restart of the engine or the machine);
      * replicas of deployments that are neither serving nor in flight on another instance go.
      */
-    private void reconcile() throws InterruptedException {
-        List<String> serving = Blocking.await(() -> pool.preparedQuery("select cast(id as text) from deployments where state = 'AVAILABLE'")
-                .execute().map(Rows::firstColumn));
+    private void reconcile() throws InterruptedException, DeployFailure {
+        // one per service, the newest, should an older one still be recorded as AVAILABLE
+        List<String> serving = Blocking.await(() -> pool.preparedQuery("select distinct on (service_id) cast(id as text) from deployments "
+                + "where state = 'AVAILABLE' order by service_id, id desc").execute().map(Rows::firstColumn));
         List<String> inFlight = Blocking.await(() -> pool.preparedQuery("select cast(id as text) from deployments where state in "
                 + "('APPLYING', 'PROGRESSING')").execute().map(Rows::firstColumn));
         target.reconcile(ids(serving), ids(inFlight), line -> Log.infof("reconcile: %s", line));

@@ -94,15 +94,17 @@ public class SourcesProjector implements EventHandler {
     }
 
     /**
-     * A running service whose settings changed (ports, env, command, resources, desired replicas,
+     * A running (or deploying) service whose settings changed (ports, env, command, resources, desired replicas,
      * health check; the image of an image service) gets a rollout of them, in this transaction. It
      * keeps the replicas running now unless the desired count is what changed.
      */
     private Uni<Void> rollToNewSettings(UUID serviceId, boolean newCount) {
-        return requests.running(serviceId).chain(serving -> serving == null ? Uni.createFrom().voidItem()
+        // of the newest image asked for, not the serving one: a build's deployment still queued or
+        // rolling out is neither undone nor lost (the new one supersedes it with its image)
+        return requests.latestAsked(serviceId).chain(latest -> latest == null ? Uni.createFrom().voidItem()
                 : services.findInTransaction(serviceId).chain(service -> {
-                    boolean newImage = service.image() != null && !service.image().equals(serving.image);
-                    return requests.enqueue(service, newImage ? service.image() : serving.image, newImage ? null : serving.buildId, "config",
+                    boolean newImage = "image".equals(service.sourceType()) && service.image() != null && !service.image().equals(latest.image);
+                    return requests.enqueue(service, newImage ? service.image() : latest.image, newImage ? null : latest.buildId, "config",
                             "deploy-service", newCount).replaceWithVoid();
                 }));
     }

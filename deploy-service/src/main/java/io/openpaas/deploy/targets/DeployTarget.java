@@ -22,6 +22,12 @@ public interface DeployTarget {
     /** The service's replicas as they are now. */
     List<Replica> observe(UUID serviceId);
 
+    /**
+     * Starts a replica of a serving deployment that exited, again: the engine's own restart
+     * policy may not (podman's depends on how it runs).
+     */
+    void restart(String replicaId);
+
     /** Every replica this target runs for the platform, of every service. */
     List<Replica> observeAll();
 
@@ -29,9 +35,10 @@ public interface DeployTarget {
      * Brings what runs back in line with what was recorded, after a restart of deploy-service, of
      * the engine or of the machine: the replicas of {@code serving} deployments run and receive
      * traffic again; replicas of any deployment neither serving nor in {@code inFlight} (another
-     * instance's rollout) are removed. Reports what it changed to {@code progress}.
+     * instance's rollout) are removed. Reports what it changed to {@code progress}; fails when the
+     * target cannot be reached, so that the caller retries before rolling anything out.
      */
-    void reconcile(java.util.Set<UUID> serving, java.util.Set<UUID> inFlight, RolloutProgress progress) throws InterruptedException;
+    void reconcile(java.util.Set<UUID> serving, java.util.Set<UUID> inFlight, RolloutProgress progress) throws DeployFailure, InterruptedException;
 
     /**
      * The output of the service's running replicas, each line prefixed with its replica: the last

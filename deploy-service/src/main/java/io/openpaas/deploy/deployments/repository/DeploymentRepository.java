@@ -19,6 +19,7 @@ public class DeploymentRepository implements PanacheRepositoryBase<Deployment, U
         return find("serviceId = ?1 and id < ?2 order by id desc", serviceId, before).page(0, limit).list();
     }
 
+    /** The row locked for the caller's transaction (read afresh unless the session already holds it). */
     public Uni<Deployment> lock(UUID id) {
         return findById(id, LockModeType.PESSIMISTIC_WRITE);
     }

@@ -121,6 +121,23 @@ public class DeploymentRequests {
         return deployments.persist(d).call(deployments::flush).call(() -> transitions.announce(d)).map(mapper::toView);
     }
 
+    /**
+     * Whether a failed rollout calls for an automatic rollback: it had moved traffic (what served
+     * before was touched) and nothing newer was asked for since.
+     */
+    public Uni<Boolean> rollbackWanted(UUID failedId) {
+        return deployments.findById(failedId).chain(failed -> failed == null || failed.trafficMovedAt == null ? Uni.createFrom().item(false)
+                : deployments.count("serviceId = ?1 and id > ?2 and state in ?3", failed.serviceId, failed.id,
+                        java.util.List.of(DeploymentState.PENDING, DeploymentState.APPLYING, DeploymentState.PROGRESSING, DeploymentState.AVAILABLE))
+                        .map(newer -> newer == 0));
+    }
+
+    /** The newest deployment asked for that is not over (pending, rolling out or serving), or null. */
+    public Uni<Deployment> latestAsked(UUID serviceId) {
+        return deployments.find("serviceId = ?1 and state in ?2 order by id desc", serviceId, java.util.List.of(DeploymentState.PENDING,
+                DeploymentState.APPLYING, DeploymentState.PROGRESSING, DeploymentState.AVAILABLE)).firstResult();
+    }
+
     /** The deployment serving the service now, or null. */
     public Uni<Deployment> running(UUID serviceId) {
         return deployments.find("serviceId = ?1 and state = ?2 order by id desc", serviceId, DeploymentState.AVAILABLE).firstResult();
@@ -225,13 +242,14 @@ public class DeploymentRequests {
             if (!DeploymentState.IN_FLIGHT.contains(d.state)) {
                 throw ProblemException.conflict("deployment " + id + " is no longer in flight (" + d.state + ")");
             }
-            return transitions.moveInTransaction(id, DeploymentState.IN_FLIGHT, DeploymentState.CANCELLED, moved -> {
+            // forget the copy read to authorize: the lock below must read the row as it is now
+            return deployments.getSession().invoke(session -> session.clear()).chain(() -> transitions.moveInTransaction(id, DeploymentState.IN_FLIGHT, DeploymentState.CANCELLED, moved -> {
                 if (moved.trafficMovedAt != null) {
                     // decided under the row lock the rollout takes to move traffic: one or the other wins
                     throw ProblemException.conflict("deployment " + id + " already took the traffic and is finishing; roll back instead");
                 }
                 moved.reason = "cancelled by " + caller.userId();
-            });
+            }));
         })).map(moved -> {
             if (moved == null) {
                 throw ProblemException.conflict("deployment " + id + " is no longer in flight");

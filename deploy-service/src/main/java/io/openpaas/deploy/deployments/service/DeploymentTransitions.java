@@ -57,6 +57,31 @@ public class DeploymentTransitions {
     }
 
     /**
+     * The rollout took the traffic: AVAILABLE, and every other AVAILABLE deployment of the service
+     * SUPERSEDED, in one transaction, so that one serves per service whatever fails after. Null when
+     * it is no longer in flight.
+     */
+    public Uni<Deployment> makeAvailable(UUID id) {
+        return tx.write(() -> moveInTransaction(id, Set.of(DeploymentState.APPLYING, DeploymentState.PROGRESSING), DeploymentState.AVAILABLE,
+                d -> {
+                }).call(d -> d == null ? Uni.createFrom().voidItem() : deployments.list("serviceId = ?1 and state = ?2 and id <> ?3",
+                        d.serviceId, DeploymentState.AVAILABLE, d.id).chain(previous -> {
+                            Uni<Void> chain = Uni.createFrom().voidItem();
+                            for (Deployment old : previous) {
+                                chain = chain.call(() -> moveInTransaction(old.id, Set.of(DeploymentState.AVAILABLE), DeploymentState.SUPERSEDED,
+                                        o -> o.reason = "replaced by deployment " + d.id));
+                            }
+                            return chain;
+                        })));
+    }
+
+    /** Whether the deployment is still being rolled out (not cancelled or failed meanwhile). */
+    public Uni<Boolean> isInFlight(UUID id) {
+        return io.quarkus.hibernate.reactive.panache.Panache.withSession(() -> deployments.findById(id)
+                .map(d -> d != null && DeploymentState.IN_FLIGHT.contains(d.state)));
+    }
+
+    /**
      * Marks that traffic moves to the deployment's new replicas, if it is still rolling out: false
      * when it was cancelled or failed meanwhile. Once marked, a cancel is refused.
      */

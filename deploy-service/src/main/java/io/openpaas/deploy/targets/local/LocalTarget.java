@@ -45,6 +45,8 @@ public class LocalTarget implements DeployTarget {
     static final String HOST = "io.openpaas.host";
     static final String HEALTH = "io.openpaas.health-path";
     static final String ROUTE_PORT = "io.openpaas.route-port";
+    /** Which platform a container belongs to: an engine may serve several (a local run and a test run). */
+    static final String PLATFORM = "io.openpaas.platform";
 
     private static final Duration PULL_TIMEOUT = Duration.ofMinutes(10);
     private final java.util.concurrent.ExecutorService retiring = java.util.concurrent.Executors.newCachedThreadPool(r -> {
@@ -58,9 +60,11 @@ public class LocalTarget implements DeployTarget {
     private final Duration drain;
     private final Duration stopGrace;
     private final Duration healthDeadline;
+    private final String platform;
 
-    public LocalTarget(String dockerHost, String proxyAdminUrl, int proxyPort, ObjectMapper mapper, Duration drain, Duration stopGrace,
-            Duration healthDeadline) {
+    public LocalTarget(String platform, String dockerHost, String proxyAdminUrl, int proxyPort, ObjectMapper mapper, Duration drain,
+            Duration stopGrace, Duration healthDeadline) {
+        this.platform = platform;
         var config = DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost(dockerHost).build();
         var transport = new ZerodepDockerHttpClient.Builder().dockerHost(config.getDockerHost())
                 .connectionTimeout(Duration.ofSeconds(5)).responseTimeout(Duration.ofSeconds(120)).build();
@@ -138,8 +142,17 @@ public class LocalTarget implements DeployTarget {
     }
 
     @Override
+    public void restart(String replicaId) {
+        try {
+            docker.startContainerCmd(replicaId).exec();
+        } catch (DockerException e) {
+            // gone or running again meanwhile: the next look tells
+        }
+    }
+
+    @Override
     public List<Replica> observeAll() {
-        return replicas(docker.listContainersCmd().withShowAll(true).withLabelFilter(List.of(SERVICE)).exec());
+        return replicas(docker.listContainersCmd().withShowAll(true).withLabelFilter(Map.of(PLATFORM, platform)).exec());
     }
 
     private List<Replica> replicas(List<Container> containers) {
@@ -162,9 +175,10 @@ public class LocalTarget implements DeployTarget {
     }
 
     @Override
-    public void reconcile(java.util.Set<UUID> serving, java.util.Set<UUID> inFlight, RolloutProgress progress) throws InterruptedException {
+    public void reconcile(java.util.Set<UUID> serving, java.util.Set<UUID> inFlight, RolloutProgress progress)
+            throws DeployFailure, InterruptedException {
         Map<String, CaddyRoutes.Route> table = new LinkedHashMap<>();
-        for (Container c : docker.listContainersCmd().withShowAll(true).withLabelFilter(List.of(SERVICE)).exec()) {
+        for (Container c : docker.listContainersCmd().withShowAll(true).withLabelFilter(Map.of(PLATFORM, platform)).exec()) {
             String label = c.getLabels().get(DEPLOYMENT);
             UUID deployment = label == null ? null : UUID.fromString(label);
             if (deployment == null || !serving.contains(deployment) && !inFlight.contains(deployment)) {
@@ -192,12 +206,8 @@ public class LocalTarget implements DeployTarget {
                         + e.getMessage());
             }
         }
-        try {
-            routes.replaceAll(table.values());
-            progress.log("the proxy routes " + table.size() + " host(s)");
-        } catch (DeployFailure e) {
-            progress.log("the proxy could not take its routes back: " + e.getMessage());
-        }
+        routes.replaceAll(table.values());
+        progress.log("the proxy routes " + table.size() + " host(s)");
     }
 
     private static List<String> concat(List<String> a, List<String> b) {
@@ -270,43 +280,65 @@ public class LocalTarget implements DeployTarget {
     }
 
     /**
-     * Pulls the image unless the engine has it: the Docker API does not pull on create, and a
-     * build's image is in the registry (by digest), not yet on this engine.
+     * Makes sure the engine has the image: the Docker API does not pull on create. As Kubernetes
+     * does by default: pulled when missing, and on each rollout when it names {@code latest} or no
+     * tag (it moves), the engine's copy serving when its registry cannot be reached. A build's
+     * image, by digest, is pulled once.
      */
     private void ensureImage(String image, RolloutProgress log) throws DeployFailure, InterruptedException {
-        try {
-            docker.inspectImageCmd(image).exec();
+        boolean present = hasImage(image);
+        String name = image.substring(image.lastIndexOf('/') + 1);
+        boolean moving = !image.contains("@") && (!name.contains(":") || name.endsWith(":latest"));
+        if (present && !moving) {
             return;
-        } catch (NotFoundException e) {
-            log.log("pulling " + image);
         }
-        // a plain callback: docker-java's own pull callback trips over podman's progress lines
-        java.util.concurrent.atomic.AtomicReference<String> error = new java.util.concurrent.atomic.AtomicReference<>();
+        log.log("pulling " + image);
+        String failure = pull(image);
+        if (failure == null && hasImage(image)) {
+            return;
+        }
+        if (present) {
+            log.log("could not pull " + image + " (" + failure + "); running the engine's copy");
+            return;
+        }
+        throw new DeployFailure("the image " + image + " is not available to the container engine, which could not pull it: " + failure);
+    }
+
+    private boolean hasImage(String image) {
         try {
-            var pull = docker.pullImageCmd(image).exec(new com.github.dockerjava.api.async.ResultCallback.Adapter<
-                    com.github.dockerjava.api.model.PullResponseItem>() {
-                @Override
-                public void onNext(com.github.dockerjava.api.model.PullResponseItem item) {
-                    if (item.getErrorDetail() != null && item.getErrorDetail().getMessage() != null) {
-                        error.set(item.getErrorDetail().getMessage());
-                    } else if (item.getError() != null) {
-                        error.set(item.getError());
-                    }
-                }
-            });
-            if (!pull.awaitCompletion(PULL_TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS)) {
-                pull.close();
-                throw new DeployFailure("pulling " + image + " took longer than " + PULL_TIMEOUT.toMinutes() + " min");
-            }
             docker.inspectImageCmd(image).exec();
+            return true;
+        } catch (NotFoundException e) {
+            return false;
+        }
+    }
+
+    /** Null when pulled, else why not. A plain callback: docker-java's own trips over podman's progress lines. */
+    private String pull(String image) throws InterruptedException {
+        java.util.concurrent.atomic.AtomicReference<String> error = new java.util.concurrent.atomic.AtomicReference<>();
+        try (var pull = docker.pullImageCmd(image).exec(new com.github.dockerjava.api.async.ResultCallback.Adapter<
+                com.github.dockerjava.api.model.PullResponseItem>() {
+            @Override
+            public void onNext(com.github.dockerjava.api.model.PullResponseItem item) {
+                if (item.getErrorDetail() != null && item.getErrorDetail().getMessage() != null) {
+                    error.set(item.getErrorDetail().getMessage());
+                } else if (item.getError() != null) {
+                    error.set(item.getError());
+                }
+            }
+        })) {
+            if (!pull.awaitCompletion(PULL_TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS)) {
+                return "it took longer than " + PULL_TIMEOUT.toMinutes() + " min";
+            }
+            return error.get();
         } catch (java.io.IOException | RuntimeException e) { // not in its registry, the registry unreachable, refused
-            throw new DeployFailure("the image " + image + " is not available to the container engine, which could not pull it: "
-                    + (error.get() != null ? error.get() : e.getMessage()));
+            return error.get() != null ? error.get() : e.getMessage();
         }
     }
 
     private String start(WorkloadSpec spec, int index) throws DeployFailure {
         Map<String, String> labels = new LinkedHashMap<>();
+        labels.put(PLATFORM, platform);
         labels.put(PROJECT, spec.projectId().toString());
         labels.put(SERVICE, spec.serviceId().toString());
         labels.put(DEPLOYMENT, spec.deploymentId().toString());
@@ -411,6 +443,6 @@ public class LocalTarget implements DeployTarget {
     }
 
     private List<Container> containersOf(UUID serviceId) {
-        return docker.listContainersCmd().withShowAll(true).withLabelFilter(Map.of(SERVICE, serviceId.toString())).exec();
+        return docker.listContainersCmd().withShowAll(true).withLabelFilter(Map.of(PLATFORM, platform, SERVICE, serviceId.toString())).exec();
     }
 }

@@ -30,6 +30,8 @@ import org.junit.jupiter.api.Test;
  */
 class LocalTargetTest {
 
+    /** A platform of its own: its reconcile test removes whatever else of its platform runs. */
+    static final String PLATFORM = "openpaas-test-target";
     static final String DOCKER = System.getenv().getOrDefault("OPENPAAS_DOCKER_HOST", "unix:///var/run/docker.sock");
     static final String ADMIN = System.getenv().getOrDefault("OPENPAAS_PROXY_ADMIN_URL", "http://127.0.0.1:2019");
     static final int PROXY = Integer.parseInt(System.getenv().getOrDefault("OPENPAAS_PROXY_PORT", "8000"));
@@ -38,7 +40,7 @@ class LocalTargetTest {
     static String v2;
     static String broken;
 
-    final LocalTarget target = new LocalTarget(DOCKER, ADMIN, PROXY, new ObjectMapper(), Duration.ofMillis(1500), Duration.ofSeconds(5),
+    final LocalTarget target = new LocalTarget(PLATFORM, DOCKER, ADMIN, PROXY, new ObjectMapper(), Duration.ofMillis(1500), Duration.ofSeconds(5),
             Duration.ofSeconds(20));
     final UUID service = UUID.randomUUID();
     final String slug = "web" + service.toString().substring(0, 6);
@@ -147,13 +149,13 @@ class LocalTargetTest {
         target.apply(serving, line -> { });
         WorkloadSpec stray = spec(v2, 1); // a rollout cut short by a crash: started, never recorded as serving
         String strayId = docker("POST", "/containers/create?name=openpaas-stray-" + stray.deploymentId(), "{\"Image\":\"" + v2
-                + "\",\"Labels\":{\"io.openpaas.service\":\"" + service + "\",\"io.openpaas.deployment\":\"" + stray.deploymentId() + "\"}}")
+                + "\",\"Labels\":{\"io.openpaas.platform\":\"" + PLATFORM + "\",\"io.openpaas.service\":\"" + service + "\",\"io.openpaas.deployment\":\"" + stray.deploymentId() + "\"}}")
                 .replaceAll(".*\"Id\":\"([0-9a-f]+)\".*", "$1");
         String stopped = target.observe(service).stream().filter(r -> serving.deploymentId().equals(r.deploymentId())).findFirst().orElseThrow().id();
         docker("POST", "/containers/" + stopped + "/stop?t=0", null); // the engine or the machine restarted
 
         // a fresh deploy-service, and a proxy that lost its routes
-        LocalTarget restarted = new LocalTarget(DOCKER, ADMIN, PROXY, new ObjectMapper(), Duration.ofMillis(100), Duration.ofSeconds(1),
+        LocalTarget restarted = new LocalTarget(PLATFORM, DOCKER, ADMIN, PROXY, new ObjectMapper(), Duration.ofMillis(100), Duration.ofSeconds(1),
                 Duration.ofSeconds(20));
         new CaddyRoutes(new ObjectMapper(), ADMIN, "127.0.0.1:" + PROXY).replaceAll(List.of());
         assertEquals("404 no OpenPaaS service answers at this address", get());
@@ -171,7 +173,8 @@ class LocalTargetTest {
     void anImageInTheRegistryIsPulledByDigest() throws Exception {
         // as a build leaves it: pushed to the registry, known by digest, not on this engine
         String registry = System.getenv().getOrDefault("OPENPAAS_REGISTRY_URL", "127.0.0.1:5000");
-        String local = image("pushed-" + UUID.randomUUID().toString().substring(0, 8), "content pushed", "8080");
+        String tag = UUID.randomUUID().toString().substring(0, 8);
+        String local = image("pushed-" + tag, "content pushed " + tag, "8080"); // its own digest: never on the engine before
         Path digest = Files.createTempFile("digest", ".txt");
         String remote = registry + "/openpaas-test/pushed";
         run("buildah", "push", "-q", "--tls-verify=false", "--digestfile", digest.toString(), local, "docker://" + remote + ":latest");
@@ -179,9 +182,14 @@ class LocalTargetTest {
         String byDigest = remote + "@" + Files.readString(digest).strip();
 
         List<String> log = new ArrayList<>();
-        target.apply(spec(byDigest, 1), log::add);
-        assertEquals("200 content pushed", get(), String.join("\n", log));
-        assertTrue(log.stream().anyMatch(l -> l.startsWith("pulling ")), String.join("\n", log));
+        try {
+            target.apply(spec(byDigest, 1), log::add);
+            assertEquals("200 content pushed " + tag, get(), String.join("\n", log));
+            assertTrue(log.stream().anyMatch(l -> l.startsWith("pulling ")), String.join("\n", log));
+        } finally {
+            target.remove(service);
+            run("buildah", "rmi", "-f", byDigest);
+        }
     }
 
     static void run(String... command) throws Exception {
