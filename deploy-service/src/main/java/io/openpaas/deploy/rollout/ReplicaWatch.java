@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
@@ -59,7 +60,8 @@ public class ReplicaWatch {
             java.util.Map<UUID, Integer> serving = new java.util.concurrent.ConcurrentHashMap<>();
             Blocking.await(() -> record(byDeployment, seenAt, serving));
             serving.forEach((deployment, failures) -> byDeployment.getOrDefault(deployment, List.of()).stream()
-                    .filter(r -> !r.healthy() && "exited".equalsIgnoreCase(r.state()) && failures < MAX_FAILURES)
+                    .filter(r -> !r.healthy() && !Set.of("restarting", "removing", "running").contains(r.state().toLowerCase(java.util.Locale.ROOT))
+                            && failures < MAX_FAILURES)
                     .forEach(r -> target.restart(r.id())));
         } catch (RuntimeException e) {
             Log.warnf("could not watch the running replicas (again at the next round): %s", e.toString());

@@ -49,6 +49,7 @@ public class LocalTarget implements DeployTarget {
     static final String PLATFORM = "io.openpaas.platform";
 
     private static final Duration PULL_TIMEOUT = Duration.ofMinutes(10);
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(LocalTarget.class);
     private final java.util.concurrent.ExecutorService retiring = java.util.concurrent.Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "retire-replica");
         t.setDaemon(true);
@@ -145,8 +146,11 @@ public class LocalTarget implements DeployTarget {
     public void restart(String replicaId) {
         try {
             docker.startContainerCmd(replicaId).exec();
+            LOG.infof("replica %s started again", replicaId.substring(0, 12));
         } catch (DockerException e) {
-            // gone or running again meanwhile: the next look tells
+            // gone or running again meanwhile, or the engine not ready yet: the next look tells
+            LOG.warnf("replica %s could not be started again (next look retries): %s", replicaId.substring(0, 12),
+                    e.getMessage());
         }
     }
 
