@@ -40,6 +40,8 @@ public class Deployment {
     public Integer readyReplicas;
     /** Replica exits and restarts observed while it serves. */
     public int failures;
+    /** Replicas deploy-service started again after they exited (capped). */
+    public int watchRestarts;
     @Version
     public long version;
 }

@@ -25,9 +25,9 @@ import java.util.stream.Collectors;
  * Reports replicas of serving deployments that die (docs/deployments.md): every few seconds it
  * compares what the target runs with what was last recorded; a replica that exited or that the
  * engine restarted since publishes {@code replica_failed} once, and the deployment publishes
- * {@code recovered} when all its replicas run again. A replica that exited is started again, up to
- * {@value #MAX_FAILURES} failures of its deployment (as Docker's on-failure policy would; podman's
- * depends on how it runs). Services with a rollout in flight are left alone: their old replicas
+ * {@code recovered} when all its replicas run again. A replica that failed (non-zero exit) is
+ * started again, up to {@value #MAX_RESTARTS} times per deployment (as Docker's on-failure policy
+ * would; podman's depends on how it runs). Services with a rollout in flight are left alone: their old replicas
  * stop on purpose. One instance at a time does it.
  */
 @ApplicationScoped
@@ -37,7 +37,7 @@ public class ReplicaWatch {
     public record ReplicaReport(String name, String state, Long exitCode, int restarts) {
     }
 
-    static final int MAX_FAILURES = 5;
+    static final int MAX_RESTARTS = 5;
     private final DeployTarget target;
     private final DeploymentRepository deployments;
     private final DeploymentTransitions transitions;
@@ -59,16 +59,23 @@ public class ReplicaWatch {
                     .collect(Collectors.groupingBy(Replica::deploymentId));
             java.util.Map<UUID, Integer> serving = new java.util.concurrent.ConcurrentHashMap<>();
             Blocking.await(() -> record(byDeployment, seenAt, serving));
-            serving.forEach((deployment, failures) -> byDeployment.getOrDefault(deployment, List.of()).stream()
-                    .filter(r -> !r.healthy() && !Set.of("restarting", "removing", "running").contains(r.state().toLowerCase(java.util.Locale.ROOT))
-                            && failures < MAX_FAILURES)
-                    .forEach(r -> target.restart(r.id())));
+            serving.forEach((deployment, restartsSoFar) -> {
+                // as Docker's on-failure policy: only a replica that failed (non-zero exit), a bounded number of times
+                List<Replica> dead = byDeployment.getOrDefault(deployment, List.of()).stream()
+                        .filter(r -> !r.healthy() && r.exitCode() != null
+                                && !Set.of("restarting", "removing", "running").contains(r.state().toLowerCase(java.util.Locale.ROOT)))
+                        .limit(Math.max(0, MAX_RESTARTS - restartsSoFar)).toList();
+                if (!dead.isEmpty()) {
+                    Blocking.await(() -> transitions.countWatchRestarts(deployment, dead.size()));
+                    dead.forEach(r -> target.restart(r.id()));
+                }
+            });
         } catch (RuntimeException e) {
             Log.warnf("could not watch the running replicas (again at the next round): %s", e.toString());
         }
     }
 
-    /** Compares and records; {@code serving} gets the deployments compared, with their failures so far. */
+    /** Compares and records; {@code compared} gets the deployments compared, with the restarts the watch made so far. */
     private Uni<Void> record(Map<UUID, List<Replica>> byDeployment, Instant seenAt, Map<UUID, Integer> compared) {
         return tx.write(() -> Panache.getSession().chain(session -> session
                 .createNativeQuery("select pg_try_advisory_xact_lock(hashtext('openpaas.deploy.watch'))", Boolean.class).getSingleResult())
@@ -81,7 +88,7 @@ public class ReplicaWatch {
                                 // one that became AVAILABLE after the look was not in it
                                 if (d.finishedAt == null || d.finishedAt.isBefore(seenAt)) {
                                     chain = chain.call(() -> compare(d, byDeployment.getOrDefault(d.id, List.of())))
-                                            .invoke(() -> compared.put(d.id, d.failures));
+                                            .invoke(() -> compared.put(d.id, d.watchRestarts));
                                 }
                             }
                             return chain;

@@ -152,10 +152,13 @@ public class Rollouts {
      * traffic has not moved to it yet; its new replicas are removed and the old ones keep serving.
      */
     public void abandon(UUID id) {
-        Thread thread = runningOn.get(id);
-        if (thread != null && !trafficMoving.contains(id)) {
-            thread.interrupt();
-        }
+        // atomic with run()'s removal: the thread cannot have moved on to another rollout meanwhile
+        runningOn.computeIfPresent(id, (key, thread) -> {
+            if (!trafficMoving.contains(key)) {
+                thread.interrupt();
+            }
+            return thread;
+        });
     }
 
     @Scheduled(every = "${openpaas.deploy.sweep-every:5s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
@@ -177,9 +180,10 @@ public class Rollouts {
         List<String> overdue = Blocking.await(() -> pool.preparedQuery("select cast(id as text) from deployments where state in "
                 + "('APPLYING', 'PROGRESSING') and deadline_at < now() and traffic_moved_at is null").execute().map(Rows::firstColumn));
         overdue.forEach(id -> {
-            finish(UUID.fromString(id), "the rollout did not finish within its deadline (" + config.rolloutDeadline().toSeconds()
-                    + " s and the health checks' initial delays)");
-            abandon(UUID.fromString(id));
+            if (Blocking.await(() -> transitions.failOverdue(UUID.fromString(id), "the rollout did not finish within its deadline ("
+                    + config.rolloutDeadline().toSeconds() + " s and the health checks' initial delays)")) != null) {
+                abandon(UUID.fromString(id));
+            }
         });
         List<String> moved = Blocking.await(() -> pool.preparedQuery("select cast(id as text) from deployments where state in "
                 + "('APPLYING', 'PROGRESSING') and deadline_at < now() and traffic_moved_at is not null").execute().map(Rows::firstColumn));
@@ -296,7 +300,7 @@ public class Rollouts {
                 rollBackIfAsked(d);
             }
         } finally {
-            runningOn.remove(d.id);
+            runningOn.remove(d.id, Thread.currentThread());
             trafficMoving.remove(d.id);
             active.remove(d.id);
             wake();

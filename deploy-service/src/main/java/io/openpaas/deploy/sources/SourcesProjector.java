@@ -95,8 +95,7 @@ public class SourcesProjector implements EventHandler {
 
     /**
      * A running (or deploying) service whose settings changed (ports, env, command, resources, desired replicas,
-     * health check; the image of an image service) gets a rollout of them, in this transaction. It
-     * keeps the replicas running now unless the desired count is what changed.
+     * health check; the image of an image service) gets a rollout of them, in this transaction.
      */
     private Uni<Void> rollToNewSettings(UUID serviceId, boolean newCount) {
         // of the newest image asked for, not the serving one: a build's deployment still queued or
@@ -104,8 +103,9 @@ public class SourcesProjector implements EventHandler {
         return requests.latestAsked(serviceId).chain(latest -> latest == null ? Uni.createFrom().voidItem()
                 : services.findInTransaction(serviceId).chain(service -> {
                     boolean newImage = "image".equals(service.sourceType()) && service.image() != null && !service.image().equals(latest.image);
+                    // the count asked for last (a queued scale too) unless the desired count is what changed
                     return requests.enqueue(service, newImage ? service.image() : latest.image, newImage ? null : latest.buildId, "config",
-                            "deploy-service", newCount).replaceWithVoid();
+                            "deploy-service", newCount ? null : Integer.valueOf(latest.replicas)).replaceWithVoid();
                 }));
     }
 

@@ -77,22 +77,19 @@ public class DeploymentRequests {
 
     /**
      * Queues a deployment of {@code image} with the service's runtime of now, in the caller's
-     * transaction, with its {@code pending} event. It keeps the number of replicas running now (a
-     * scale stays) unless {@code replicasFromService}, or when nothing runs.
+     * transaction, with its {@code pending} event: {@code replicas} of it, or the service's desired
+     * count when null.
      */
     public Uni<DeploymentView> enqueue(ServiceRuntimes.ServiceRuntime service, String image, UUID buildId, String trigger, String requestedBy,
-            boolean replicasFromService) {
-        return running(service.serviceId()).chain(running -> {
-            var spec = ServiceRuntimes.spec(service, Ids.newId(), image);
-            if (running != null && !replicasFromService) {
-                spec = spec.withReplicas(running.replicas);
-            }
-            return persist(spec, buildId, trigger, requestedBy);
-        });
+            Integer replicas) {
+        var spec = ServiceRuntimes.spec(service, Ids.newId(), image);
+        return persist(replicas == null ? spec : spec.withReplicas(replicas), buildId, trigger, requestedBy);
     }
 
+    /** As above, keeping the number of replicas running now (a scale stays), or the service's when nothing runs. */
     public Uni<DeploymentView> enqueue(ServiceRuntimes.ServiceRuntime service, String image, UUID buildId, String trigger, String requestedBy) {
-        return enqueue(service, image, buildId, trigger, requestedBy, false);
+        return running(service.serviceId()).chain(running -> enqueue(service, image, buildId, trigger, requestedBy,
+                running == null ? null : running.replicas));
     }
 
     /**

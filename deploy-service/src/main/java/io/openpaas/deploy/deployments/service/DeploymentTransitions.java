@@ -75,6 +75,21 @@ public class DeploymentTransitions {
                         })));
     }
 
+    /**
+     * Fails a rollout past its deadline, decided under the row lock: not one that has moved
+     * traffic meanwhile (it serves). Null when nothing changed.
+     */
+    public Uni<Deployment> failOverdue(UUID id, String reason) {
+        return tx.write(() -> deployments.lock(id).chain(d -> d == null || d.trafficMovedAt != null ? Uni.createFrom().<Deployment>nullItem()
+                : moveInTransaction(id, Set.of(DeploymentState.APPLYING, DeploymentState.PROGRESSING), DeploymentState.FAILED,
+                        x -> x.reason = reason)));
+    }
+
+    /** Counts replicas the watch starts again, before it does (so the cap holds even if it stops midway). */
+    public Uni<Void> countWatchRestarts(UUID id, int count) {
+        return tx.write(() -> deployments.update("watchRestarts = watchRestarts + ?1 where id = ?2", count, id)).replaceWithVoid();
+    }
+
     /** Whether the deployment is still being rolled out (not cancelled or failed meanwhile). */
     public Uni<Boolean> isInFlight(UUID id) {
         return io.quarkus.hibernate.reactive.panache.Panache.withSession(() -> deployments.findById(id)

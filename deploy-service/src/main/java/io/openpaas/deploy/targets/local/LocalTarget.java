@@ -47,6 +47,7 @@ public class LocalTarget implements DeployTarget {
     static final String ROUTE_PORT = "io.openpaas.route-port";
     /** Which platform a container belongs to: an engine may serve several (a local run and a test run). */
     static final String PLATFORM = "io.openpaas.platform";
+    static final String DEFAULT_PLATFORM = "openpaas";
 
     private static final Duration PULL_TIMEOUT = Duration.ofMinutes(10);
     private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(LocalTarget.class);
@@ -156,7 +157,7 @@ public class LocalTarget implements DeployTarget {
 
     @Override
     public List<Replica> observeAll() {
-        return replicas(docker.listContainersCmd().withShowAll(true).withLabelFilter(Map.of(PLATFORM, platform)).exec());
+        return replicas(platformContainers(docker.listContainersCmd().withShowAll(true).withLabelFilter(List.of(SERVICE)).exec()));
     }
 
     private List<Replica> replicas(List<Container> containers) {
@@ -182,7 +183,7 @@ public class LocalTarget implements DeployTarget {
     public void reconcile(java.util.Set<UUID> serving, java.util.Set<UUID> inFlight, RolloutProgress progress)
             throws DeployFailure, InterruptedException {
         Map<String, CaddyRoutes.Route> table = new LinkedHashMap<>();
-        for (Container c : docker.listContainersCmd().withShowAll(true).withLabelFilter(Map.of(PLATFORM, platform)).exec()) {
+        for (Container c : platformContainers(docker.listContainersCmd().withShowAll(true).withLabelFilter(List.of(SERVICE)).exec())) {
             String label = c.getLabels().get(DEPLOYMENT);
             UUID deployment = label == null ? null : UUID.fromString(label);
             if (deployment == null || !serving.contains(deployment) && !inFlight.contains(deployment)) {
@@ -447,6 +448,11 @@ public class LocalTarget implements DeployTarget {
     }
 
     private List<Container> containersOf(UUID serviceId) {
-        return docker.listContainersCmd().withShowAll(true).withLabelFilter(Map.of(PLATFORM, platform, SERVICE, serviceId.toString())).exec();
+        return platformContainers(docker.listContainersCmd().withShowAll(true).withLabelFilter(Map.of(SERVICE, serviceId.toString())).exec());
+    }
+
+    /** This platform's; containers from before the platform label existed belong to the default one. */
+    private List<Container> platformContainers(List<Container> all) {
+        return all.stream().filter(c -> platform.equals(c.getLabels().getOrDefault(PLATFORM, DEFAULT_PLATFORM))).toList();
     }
 }
