@@ -9,6 +9,7 @@ import io.openpaas.common.testing.Sql;
 import io.openpaas.common.testing.TestTokens;
 import io.quarkus.test.junit.QuarkusTest;
 import java.time.Duration;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -155,5 +156,22 @@ class RolloutLifecycleTest extends DeployWorld {
         String reason = given().auth().oauth2(TestTokens.user(viewer)).get("/api/v1/deployments/" + orphan).path("reason");
         assertTrue(reason.contains("did not finish within"), reason);
         assertEquals(java.util.List.of("paas.deploy.failed"), events(orphan));
+    }
+
+    @Test
+    void aReplicaThatKeepsCrashingIsStartedAgainAFewTimesThenLeftDown() throws Exception {
+        // serves for three seconds, then fails (exit 3), every time it starts
+        String crashy = image("f6-" + UUID.randomUUID().toString().substring(0, 8), "flow crashy",
+                "[\"/bin/busybox\",\"sh\",\"-c\",\"/bin/busybox httpd -p 8080 -h /www; sleep 3; exit 3\"]");
+        String running = deploy(crashy);
+        awaitAvailable(running);
+        // five restarts (the engine's policy, or the watch's where the engine does not), then the
+        // sixth exit: reported like the others, and this time not started again
+        Await.until("six exits reported", Duration.ofSeconds(90),
+                () -> events(running).stream().filter("paas.deploy.replica_failed"::equals).count() >= 6);
+        // restarts the engine made show as failures beyond the one exit; the watch's are counted apart
+        assertEquals(5, Sql.count("select failures - 1 + watch_restarts from deploys.deployments where id = ?::uuid", running));
+        assertEquals(0, given().auth().oauth2(TestTokens.user(viewer)).get("/api/v1/services/" + service + "/status")
+                .<Integer>path("ready_replicas"), "left down once the restarts are used up");
     }
 }

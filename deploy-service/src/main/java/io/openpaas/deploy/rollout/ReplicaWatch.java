@@ -57,26 +57,20 @@ public class ReplicaWatch {
             Instant seenAt = DeploymentTransitions.now();
             Map<UUID, List<Replica>> byDeployment = target.observeAll().stream().filter(r -> r.deploymentId() != null)
                     .collect(Collectors.groupingBy(Replica::deploymentId));
-            java.util.Map<UUID, Integer> serving = new java.util.concurrent.ConcurrentHashMap<>();
-            Blocking.await(() -> record(byDeployment, seenAt, serving));
-            serving.forEach((deployment, restartsSoFar) -> {
-                // as Docker's on-failure policy: only a replica that failed (non-zero exit), a bounded number of times
-                List<Replica> dead = byDeployment.getOrDefault(deployment, List.of()).stream()
-                        .filter(r -> !r.healthy() && r.exitCode() != null
-                                && !Set.of("restarting", "removing", "running").contains(r.state().toLowerCase(java.util.Locale.ROOT)))
-                        .limit(Math.max(0, MAX_RESTARTS - restartsSoFar)).toList();
-                if (!dead.isEmpty()) {
-                    Blocking.await(() -> transitions.countWatchRestarts(deployment, dead.size()));
-                    dead.forEach(r -> target.restart(r.id()));
-                }
-            });
+            List<Replica> toRestart = new java.util.concurrent.CopyOnWriteArrayList<>();
+            Blocking.await(() -> record(byDeployment, seenAt, toRestart));
+            toRestart.forEach(r -> target.restart(r.id())); // counted in the transaction that reported them
+
         } catch (RuntimeException e) {
             Log.warnf("could not watch the running replicas (again at the next round): %s", e.toString());
         }
     }
 
-    /** Compares and records; {@code compared} gets the deployments compared, with the restarts the watch made so far. */
-    private Uni<Void> record(Map<UUID, List<Replica>> byDeployment, Instant seenAt, Map<UUID, Integer> compared) {
+    /**
+     * Compares and records; {@code toRestart} gets the replicas to start again, counted (and
+     * capped) in this transaction, with the events that report their exit.
+     */
+    private Uni<Void> record(Map<UUID, List<Replica>> byDeployment, Instant seenAt, List<Replica> toRestart) {
         return tx.write(() -> Panache.getSession().chain(session -> session
                 .createNativeQuery("select pg_try_advisory_xact_lock(hashtext('openpaas.deploy.watch'))", Boolean.class).getSingleResult())
                 .chain(mine -> !mine ? Uni.createFrom().voidItem() : deployments.list("from Deployment d where d.state = ?1 and not exists (select 1 from Deployment r "
@@ -87,12 +81,26 @@ public class ReplicaWatch {
                             for (Deployment d : serving) {
                                 // one that became AVAILABLE after the look was not in it
                                 if (d.finishedAt == null || d.finishedAt.isBefore(seenAt)) {
-                                    chain = chain.call(() -> compare(d, byDeployment.getOrDefault(d.id, List.of())))
-                                            .invoke(() -> compared.put(d.id, d.watchRestarts));
+                                    List<Replica> replicas = byDeployment.getOrDefault(d.id, List.of());
+                                    chain = chain.call(() -> compare(d, replicas)).invoke(() -> toRestart.addAll(restartable(d, replicas)));
                                 }
                             }
                             return chain;
                         })));
+    }
+
+    /**
+     * As Docker's on-failure policy: replicas that failed (non-zero exit), {@value #MAX_RESTARTS}
+     * times per deployment with the engine's own restarts (its policy restarts a crash, not a
+     * replica killed through its API); the count is raised on {@code d}, saved with the transaction.
+     */
+    private static List<Replica> restartable(Deployment d, List<Replica> replicas) {
+        int byEngine = replicas.stream().mapToInt(Replica::restarts).sum();
+        List<Replica> dead = replicas.stream().filter(r -> !r.healthy() && r.exitCode() != null
+                && !Set.of("restarting", "removing", "running").contains(r.state().toLowerCase(java.util.Locale.ROOT)))
+                .limit(Math.max(0, MAX_RESTARTS - byEngine - d.watchRestarts)).toList();
+        d.watchRestarts += dead.size();
+        return dead;
     }
 
     private Uni<Void> compare(Deployment d, List<Replica> replicas) {

@@ -85,11 +85,6 @@ public class DeploymentTransitions {
                         x -> x.reason = reason)));
     }
 
-    /** Counts replicas the watch starts again, before it does (so the cap holds even if it stops midway). */
-    public Uni<Void> countWatchRestarts(UUID id, int count) {
-        return tx.write(() -> deployments.update("watchRestarts = watchRestarts + ?1 where id = ?2", count, id)).replaceWithVoid();
-    }
-
     /** Whether the deployment is still being rolled out (not cancelled or failed meanwhile). */
     public Uni<Boolean> isInFlight(UUID id) {
         return io.quarkus.hibernate.reactive.panache.Panache.withSession(() -> deployments.findById(id)
