@@ -19,9 +19,11 @@ import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -177,17 +179,21 @@ public class Rollouts {
      * not moved traffic yet; if it had, its replicas serve, so it is recorded as what serves.
      */
     private void failOverdue() {
-        List<String> overdue = Blocking.await(() -> pool.preparedQuery("select cast(id as text) from deployments where state in "
-                + "('APPLYING', 'PROGRESSING') and deadline_at < now() and traffic_moved_at is null").execute().map(Rows::firstColumn));
-        overdue.forEach(id -> {
-            if (Blocking.await(() -> transitions.failOverdue(UUID.fromString(id), "the rollout did not finish within its deadline ("
+        List<Row> overdue = Blocking.await(() -> pool.preparedQuery("select id, traffic_moved_at is not null from deployments "
+                + "where state in ('APPLYING', 'PROGRESSING') and deadline_at < now()").execute().map(rows -> {
+                    List<Row> all = new ArrayList<>();
+                    rows.forEach(all::add);
+                    return all;
+                }));
+        for (var row : overdue) {
+            UUID id = row.getUUID(0);
+            if (row.getBoolean(1)) {
+                Blocking.await(() -> transitions.makeAvailable(id));
+            } else if (Blocking.await(() -> transitions.failOverdue(id, "the rollout did not finish within its deadline ("
                     + config.rolloutDeadline().toSeconds() + " s and the health checks' initial delays)")) != null) {
-                abandon(UUID.fromString(id));
+                abandon(id);
             }
-        });
-        List<String> moved = Blocking.await(() -> pool.preparedQuery("select cast(id as text) from deployments where state in "
-                + "('APPLYING', 'PROGRESSING') and deadline_at < now() and traffic_moved_at is not null").execute().map(Rows::firstColumn));
-        moved.forEach(id -> Blocking.await(() -> transitions.makeAvailable(UUID.fromString(id))));
+        }
     }
 
     /** This instance's rollouts that were cancelled or failed elsewhere (another instance's API call) are abandoned. */

@@ -188,7 +188,7 @@ public class DeploymentRequests {
 
     /** The deployment that runs now (AVAILABLE), or the newest one when none does. */
     private Uni<Deployment> current(UUID serviceId) {
-        return deployments.find("serviceId = ?1 and state = ?2 order by id desc", serviceId, DeploymentState.AVAILABLE).firstResult()
+        return running(serviceId)
                 .chain(d -> d != null ? Uni.createFrom().item(d) : deployments.find("serviceId = ?1 order by id desc", serviceId).firstResult());
     }
 
@@ -207,8 +207,7 @@ public class DeploymentRequests {
     public Uni<ServiceStatus> status(Caller caller, UUID serviceId, java.util.List<io.openpaas.deploy.targets.Replica> observed) {
         return services.require(serviceId)
                 .call(service -> authorizer.require(caller, service.projectId(), Roles.VIEWER))
-                .chain(service -> deployments.find("serviceId = ?1 and state = ?2 order by id desc", serviceId, DeploymentState.AVAILABLE)
-                        .firstResult().chain(current -> deployments.find("serviceId = ?1 order by id desc", serviceId).firstResult()
+                .chain(service -> running(serviceId).chain(current -> deployments.find("serviceId = ?1 order by id desc", serviceId).firstResult()
                                 .map(last -> {
                                     DeploymentView view = current == null ? null : mapper.toView(current);
                                     int ready = current == null ? 0 : (int) observed.stream()
