@@ -156,9 +156,16 @@ class DeploymentFlowTest extends DeployWorld {
                 .row("POST /api/v1/services/{serviceId}/rollback", x -> "/api/v1/services/" + service + "/rollback", (x, a) -> "{}", false,
                         401, 403, 409, 409, 404, 409)
                 .row("GET /api/v1/services/{serviceId}/status", x -> "/api/v1/services/" + service + "/status", 401, 200, 200, 200, 404, 200)
-                .row("GET /api/v1/services/{serviceId}/logs", x -> "/api/v1/services/" + service + "/logs?follow=false", 401, 200, 200, 200, 404, 200);
+                .row("GET /api/v1/services/{serviceId}/logs", x -> "/api/v1/services/" + service + "/logs?follow=false", 401, 200, 200, 200, 404, 200)
+                .row("GET /api/v1/deployments/{id}/manifests", x -> "/api/v1/deployments/" + existing + "/manifests", 401, 200, 200, 200, 404, 200)
+                // clusters are the platform's: anyone signed in reads them (never their credentials), admins change them
+                .row("GET /api/v1/clusters", x -> "/api/v1/clusters", 401, 200, 200, 200, 200, 200)
+                .row("GET /api/v1/clusters/{id}", x -> "/api/v1/clusters/" + gitopsCluster(), 401, 200, 200, 200, 200, 200)
+                .row("POST /api/v1/clusters", x -> "/api/v1/clusters", (x, a) -> "{\"name\":\"m-" + UUID.randomUUID().toString().substring(0, 8)
+                        + "\",\"kind\":\"gitops\"}", false, 401, 403, 403, 403, 403, 201)
+                .row("DELETE /api/v1/clusters/{id}", x -> "/api/v1/clusters/" + x, null, true, 401, 403, 403, 403, 403, 204);
         matrix.assertCovers(RbacMatrix.documentedOperations());
-        matrix.run("w", () -> "w", (x, actor) -> switch (actor) {
+        matrix.run("w", DeploymentFlowTest::gitopsCluster, (x, actor) -> switch (actor) {
             case ANONYMOUS -> null;
             case VIEWER -> TestTokens.user(viewer);
             case DEVELOPER -> TestTokens.user(developer);
@@ -168,5 +175,11 @@ class DeploymentFlowTest extends DeployWorld {
         });
         String reason = given().auth().oauth2(TestTokens.user(viewer)).get("/api/v1/deployments/" + existing).path("reason");
         assertTrue(reason.contains("not available"), reason);
+    }
+
+    /** A cluster registered for one cell of the matrix. */
+    static String gitopsCluster() {
+        return given().auth().oauth2(TestTokens.admin()).contentType("application/json").body("{\"name\":\"g-" + UUID.randomUUID().toString()
+                .substring(0, 8) + "\",\"kind\":\"gitops\"}").post("/api/v1/clusters").then().statusCode(201).extract().path("id");
     }
 }

@@ -1,5 +1,6 @@
 package io.openpaas.build.credentials;
 
+import io.openpaas.common.crypto.SecretCipher;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;

@@ -2,7 +2,7 @@ package io.openpaas.build.webhooks;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.openpaas.build.builds.service.BuildRequests;
-import io.openpaas.build.credentials.SecretCipher;
+import io.openpaas.common.crypto.SecretCipher;
 import io.openpaas.build.execution.BuildDispatcher;
 import io.openpaas.build.sources.ServiceSource;
 import io.openpaas.build.sources.ServiceSources;

@@ -20,6 +20,8 @@ public class Deployment {
     public UUID id;
     public UUID projectId;
     public UUID serviceId;
+    /** Where it runs: {@code local} or a registered cluster's name, as the project named it when it was asked. */
+    public String cluster;
     @Enumerated(EnumType.STRING)
     public DeploymentState state;
     public String trigger;

@@ -49,6 +49,41 @@ public interface DeployConfig {
 
     Local local();
 
+    Clusters clusters();
+
+    /** The cluster targets (docs/clusters.md). */
+    interface Clusters {
+        /** Where GitOps clones and the default bare repository ({@code gitops.git}) live, and the credentials key file. */
+        @WithDefault("${openpaas.state-dir}")
+        String stateDir();
+
+        /** AES-256 key (base64) sealing cluster credentials; else a key file made on first start under the state folder. */
+        Optional<String> credentialsKey();
+
+        /** Each call to a cluster, ArgoCD or Rancher: connect and answer within this. */
+        @WithDefault("PT10S")
+        Duration callTimeout();
+
+        /** How often a rollout in a cluster is looked at. */
+        @WithDefault("PT2S")
+        Duration pollEvery();
+
+        /** A Deployment's progress deadline; an ArgoCD sync's too. */
+        @WithDefault("PT10M")
+        Duration progressDeadline();
+
+        /** The base domain of public hosts when a cluster names none ({@code <service>.<project>.<domain>}). */
+        @WithDefault("apps.localhost")
+        String domain();
+
+        /**
+         * Apply with server-side apply (every real cluster). False applies by create-or-update, for
+         * API servers without it: the fabric8 test server the tests run against.
+         */
+        @WithDefault("true")
+        boolean serverSideApply();
+    }
+
     interface Local {
         /**
          * Labels this platform's containers: one engine may serve several platforms (a local run

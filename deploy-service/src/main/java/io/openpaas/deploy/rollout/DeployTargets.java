@@ -1,22 +1,200 @@
 package io.openpaas.deploy.rollout;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.openpaas.common.crypto.SecretCipher;
+import io.openpaas.common.json.Json;
+import io.openpaas.common.persistence.Blocking;
+import io.openpaas.deploy.clusters.Cluster;
+import io.openpaas.deploy.clusters.ClusterCredentials;
+import io.openpaas.deploy.clusters.ClusterSettings;
+import io.openpaas.deploy.targets.DeployFailure;
 import io.openpaas.deploy.targets.DeployTarget;
+import io.openpaas.deploy.targets.JsonApi;
+import io.openpaas.deploy.targets.argocd.ArgoCdTarget;
+import io.openpaas.deploy.targets.gitops.GitOpsTarget;
+import io.openpaas.deploy.targets.kubernetes.KubernetesManifests;
+import io.openpaas.deploy.targets.kubernetes.KubernetesTarget;
 import io.openpaas.deploy.targets.local.LocalTarget;
+import io.openpaas.deploy.targets.rancher.RancherTarget;
+import io.quarkus.runtime.ShutdownEvent;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.inject.Produces;
+import jakarta.enterprise.event.Observes;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
-/** Picks the deployment target by {@code openpaas.deploy.target} (the cluster targets plug in here). */
+/**
+ * The target of each cluster (docs/clusters.md): {@code local} from configuration, the registered
+ * ones built from their row on first use (credentials unsealed in memory only) and kept until the
+ * row changes. Every Kubernetes target renders with the one renderer.
+ */
 @ApplicationScoped
 public class DeployTargets {
 
-    @Produces
-    @ApplicationScoped
-    DeployTarget target(DeployConfig config, ObjectMapper mapper) {
-        return switch (config.target()) {
-            case "local" -> new LocalTarget(config.local().platform(), config.local().dockerHost(), config.local().proxyAdminUrl(), config.local().proxyPort(), mapper,
-                    config.drain(), config.stopGrace(), config.healthDeadline());
+    public static final String LOCAL = "local";
+    /** The purpose cluster credentials are sealed for (with the cluster's id). */
+    public static final String CREDENTIALS = "cluster-credentials";
+
+    /** A cluster the project names that is not registered. */
+    public static class UnknownCluster extends RuntimeException {
+        public UnknownCluster(String name) {
+            super("cluster '" + name + "' is not registered: an admin registers it (POST /api/v1/clusters), or the project names another");
+        }
+    }
+
+    private record Built(long version, DeployTarget target) {
+    }
+
+    private final DeployConfig config;
+    private final ObjectMapper mapper;
+    private final Json json;
+    private final Pool pool;
+    private final SecretCipher cipher;
+    private final DeployTarget local;
+    private final Map<UUID, Built> built = new ConcurrentHashMap<>();
+
+    public DeployTargets(DeployConfig config, ObjectMapper mapper, Json json, Pool pool) {
+        this.config = config;
+        this.mapper = mapper;
+        this.json = json;
+        this.pool = pool;
+        this.cipher = new SecretCipher(config.clusters().credentialsKey(), Path.of(config.clusters().stateDir(), "keys", "cluster-credentials.key"));
+        this.local = switch (config.target()) {
+            case LOCAL -> new LocalTarget(config.local().platform(), config.local().dockerHost(), config.local().proxyAdminUrl(),
+                    config.local().proxyPort(), mapper, config.drain(), config.stopGrace(), config.healthDeadline());
             default -> throw new IllegalStateException("unknown deployment target '" + config.target() + "' (openpaas.deploy.target)");
         };
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        built.values().forEach(b -> b.target().close());
+    }
+
+    public SecretCipher cipher() {
+        return cipher;
+    }
+
+    public DeployTarget local() {
+        return local;
+    }
+
+    /** The target of a cluster by the name a project gives; fails with {@link UnknownCluster}. */
+    public Uni<DeployTarget> byName(String cluster) {
+        if (cluster == null || LOCAL.equals(cluster)) {
+            return Uni.createFrom().item(local);
+        }
+        return pool.preparedQuery("select id, name, kind, settings, credentials, version from clusters where name = $1").execute(Tuple.of(cluster))
+                .map(rows -> {
+                    if (rows.size() == 0) {
+                        throw new UnknownCluster(cluster);
+                    }
+                    return of(rows.iterator().next());
+                });
+    }
+
+    /** Where the service runs: the cluster of its serving deployment, else the one its project names. */
+    public Uni<DeployTarget> forService(UUID serviceId) {
+        return pool.preparedQuery("select coalesce((select cluster from deployments where service_id = $1 and state = 'AVAILABLE' "
+                + "order by id desc limit 1), (select p.cluster from service_runtimes s join project_slugs p on p.project_id = s.project_id "
+                + "where s.service_id = $1), 'local')").execute(Tuple.of(serviceId)).chain(rows -> byName(rows.iterator().next().getString(0)));
+    }
+
+    /** As {@link #byName}, from a worker thread; an unknown cluster is a rollout's failure. */
+    public DeployTarget require(String cluster) throws DeployFailure {
+        try {
+            return Blocking.await(() -> byName(cluster));
+        } catch (UnknownCluster e) {
+            throw new DeployFailure(e.getMessage());
+        }
+    }
+
+    /** Every target there is now: local and each registered cluster's. */
+    public List<DeployTarget> all() {
+        List<DeployTarget> out = new ArrayList<>();
+        out.add(local);
+        Blocking.await(() -> pool.query("select id, name, kind, settings, credentials, version from clusters").execute()
+                .invoke(rows -> rows.forEach(row -> out.add(of(row)))));
+        return out;
+    }
+
+    /** The target of a registered cluster's row, built again when the row changed. */
+    public DeployTarget of(Cluster cluster) {
+        return of(cluster.id, cluster.name, cluster.kind, cluster.settings, cluster.credentials, cluster.version);
+    }
+
+    private DeployTarget of(Row row) {
+        io.vertx.mutiny.core.buffer.Buffer sealed = row.getBuffer(4);
+        return of(row.getUUID(0), row.getString(1), row.getString(2), row.getString(3), sealed == null ? null : sealed.getBytes(), row.getLong(5));
+    }
+
+    private DeployTarget of(UUID id, String name, String kind, String settings, byte[] sealed, long version) {
+        Built current = built.get(id);
+        if (current != null && current.version() == version) {
+            return current.target();
+        }
+        ClusterSettings s = json.read(settings, ClusterSettings.class);
+        ClusterCredentials credentials = sealed == null ? new ClusterCredentials(null, null, null)
+                : json.read(cipher.decrypt(id, CREDENTIALS, sealed), ClusterCredentials.class);
+        DeployTarget target = build(name, kind, s, credentials);
+        Built previous = built.put(id, new Built(version, target));
+        if (previous != null) {
+            previous.target().close();
+        }
+        return target;
+    }
+
+    /** Drops a removed cluster's target (its clients close). */
+    public void forget(UUID id) {
+        Built previous = built.remove(id);
+        if (previous != null) {
+            previous.target().close();
+        }
+    }
+
+    private DeployTarget build(String name, String kind, ClusterSettings s, ClusterCredentials credentials) {
+        DeployConfig.Clusters c = config.clusters();
+        KubernetesManifests.Exposure exposure = new KubernetesManifests.Exposure(Optional.ofNullable(s.domain()).orElse(c.domain()),
+                Optional.ofNullable(s.ingressClass()).orElse("traefik"), Optional.ofNullable(s.tlsIssuer()), (int) c.progressDeadline().toSeconds());
+        Path work = Path.of(c.stateDir(), "gitops-work", name);
+        String repository = Optional.ofNullable(s.repository()).orElse(Path.of(c.stateDir(), "gitops.git").toAbsolutePath().toString());
+        String branch = Optional.ofNullable(s.branch()).orElse("main");
+        String path = Optional.ofNullable(s.path()).orElse(name);
+        return switch (kind) {
+            case "kubernetes" -> kubernetes(name, Boolean.TRUE.equals(s.inCluster()) ? null : credentials.kubeconfig(), exposure);
+            case "gitops" -> new GitOpsTarget(name, repository, Optional.ofNullable(credentials.token()), branch, path, work, exposure);
+            case "argocd" -> new ArgoCdTarget(name, new ArgoCdTarget.GitOpsSettings(repository, Optional.ofNullable(credentials.gitToken()), branch,
+                    path, work, exposure), api(s.url(), credentials.token()), Optional.ofNullable(s.destinationServer())
+                    .orElse("https://kubernetes.default.svc"), Optional.ofNullable(s.argocdProject()).orElse("default"), c.progressDeadline(),
+                    c.pollEvery());
+            case "rancher" -> new RancherTarget(name, api(s.url(), credentials.token()), s.rancherClusterId(), exposure,
+                    kubeconfig -> kubernetes(name, kubeconfig, exposure));
+            default -> throw new IllegalStateException("cluster '" + name + "' has an unknown kind '" + kind + "'");
+        };
+    }
+
+    /** A Kubernetes target from a kubeconfig, or from the pod's own service account when null (in-cluster). */
+    private KubernetesTarget kubernetes(String name, String kubeconfig, KubernetesManifests.Exposure exposure) {
+        Config k8s = kubeconfig == null ? new ConfigBuilder().build() : Config.fromKubeconfig(kubeconfig);
+        int timeout = (int) config.clusters().callTimeout().toMillis();
+        k8s.setConnectionTimeout(timeout);
+        k8s.setRequestTimeout(timeout);
+        k8s.setRequestRetryBackoffLimit(0); // the target's own guard retries, with a circuit breaker
+        return new KubernetesTarget(name, new KubernetesClientBuilder().withConfig(k8s).build(), exposure, config.clusters().serverSideApply(),
+                config.clusters().pollEvery());
+    }
+
+    private JsonApi api(String url, String token) {
+        return new JsonApi(url, token, mapper, config.clusters().callTimeout());
     }
 }

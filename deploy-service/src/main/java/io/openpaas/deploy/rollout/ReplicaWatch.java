@@ -38,13 +38,13 @@ public class ReplicaWatch {
     }
 
     static final int MAX_RESTARTS = 5;
-    private final DeployTarget target;
+    private final DeployTargets targets;
     private final DeploymentRepository deployments;
     private final DeploymentTransitions transitions;
     private final Transactions tx;
 
-    public ReplicaWatch(DeployTarget target, DeploymentRepository deployments, DeploymentTransitions transitions, Transactions tx) {
-        this.target = target;
+    public ReplicaWatch(DeployTargets targets, DeploymentRepository deployments, DeploymentTransitions transitions, Transactions tx) {
+        this.targets = targets;
         this.deployments = deployments;
         this.transitions = transitions;
         this.tx = tx;
@@ -55,11 +55,19 @@ public class ReplicaWatch {
     void watch() {
         try {
             Instant seenAt = DeploymentTransitions.now();
-            Map<UUID, List<Replica>> byDeployment = target.observeAll().stream().filter(r -> r.deploymentId() != null)
-                    .collect(Collectors.groupingBy(Replica::deploymentId));
+            Map<Replica, DeployTarget> runsOn = new java.util.HashMap<>();
+            for (DeployTarget target : targets.all()) {
+                try {
+                    target.observeAll().stream().filter(r -> r.deploymentId() != null).forEach(r -> runsOn.put(r, target));
+                } catch (RuntimeException e) {
+                    // one unreachable cluster does not keep the others from being watched
+                    Log.debugf("could not look at the replicas on %s: %s", target.name(), e.toString());
+                }
+            }
+            Map<UUID, List<Replica>> byDeployment = runsOn.keySet().stream().collect(Collectors.groupingBy(Replica::deploymentId));
             List<Replica> toRestart = new java.util.concurrent.CopyOnWriteArrayList<>();
             Blocking.await(() -> record(byDeployment, seenAt, toRestart));
-            toRestart.forEach(r -> target.restart(r.id())); // counted in the transaction that reported them
+            toRestart.forEach(r -> runsOn.get(r).restart(r.id())); // counted in the transaction that reported them
 
         } catch (RuntimeException e) {
             Log.warnf("could not watch the running replicas (again at the next round): %s", e.toString());

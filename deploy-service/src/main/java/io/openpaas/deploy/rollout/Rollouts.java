@@ -46,7 +46,7 @@ public class Rollouts {
 
     private static final Set<DeploymentState> RUNNING = EnumSet.of(DeploymentState.APPLYING, DeploymentState.PROGRESSING);
     private final DeployConfig config;
-    private final DeployTarget target;
+    private final DeployTargets targets;
     private final DeploymentTransitions transitions;
     private final DeploymentMapper mapper;
     private final Transactions tx;
@@ -63,12 +63,12 @@ public class Rollouts {
     private ExecutorService pumper;
     private volatile boolean started;
 
-    public Rollouts(DeployConfig config, DeployTarget target, DeploymentTransitions transitions, DeploymentMapper mapper, Transactions tx,
+    public Rollouts(DeployConfig config, DeployTargets targets, DeploymentTransitions transitions, DeploymentMapper mapper, Transactions tx,
             Pool pool, DeploymentRequests requests, ServiceRuntimes services) {
         this.requests = requests;
         this.services = services;
         this.config = config;
-        this.target = target;
+        this.targets = targets;
         this.transitions = transitions;
         this.mapper = mapper;
         this.tx = tx;
@@ -139,7 +139,14 @@ public class Rollouts {
                     Blocking.await(() -> transitions.move(UUID.fromString(id), EnumSet.of(DeploymentState.AVAILABLE), DeploymentState.SUPERSEDED,
                             d -> d.reason = "the service was deleted"));
                 }
-                target.remove(serviceId);
+                for (String cluster : Blocking.await(() -> pool.preparedQuery("select distinct cluster from deployments where service_id = $1")
+                        .execute(Tuple.of(serviceId)).map(Rows::firstColumn))) {
+                    try {
+                        targets.require(cluster).remove(serviceId);
+                    } catch (DeployFailure gone) {
+                        Log.warnf("service %s: %s", serviceId, gone.getMessage());
+                    }
+                }
                 Log.infof("removed the workload of deleted service %s", serviceId);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -267,6 +274,10 @@ public class Rollouts {
             if (!Blocking.await(() -> transitions.isInFlight(d.id))) {
                 return; // cancelled between its claim and now
             }
+            DeployTarget target = targets.require(d.cluster);
+            // where the service serves before this rollout: if it moves elsewhere, it leaves there once this one serves
+            List<String> before = Blocking.await(() -> pool.preparedQuery("select cluster from deployments where service_id = $1 "
+                    + "and state = 'AVAILABLE' order by id desc limit 1").execute(Tuple.of(d.serviceId)).map(Rows::firstColumn));
             target.apply(mapper.spec(d), new RolloutProgress() {
                 @Override
                 public void log(String line) {
@@ -290,7 +301,7 @@ public class Rollouts {
 
                 @Override
                 public void trafficMoved() {
-                    becameAvailable(d);
+                    becameAvailable(d, target, before.isEmpty() ? null : before.get(0));
                 }
             });
         } catch (DeployFailure failure) {
@@ -343,8 +354,11 @@ public class Rollouts {
      * AVAILABLE and the service's previous AVAILABLE one SUPERSEDED, in one transaction. If it lost
      * a race meanwhile (the service was deleted), what it just started must not stay.
      */
-    private void becameAvailable(Deployment d) {
+    private void becameAvailable(Deployment d, DeployTarget target, String servedOn) {
         if (Blocking.await(() -> transitions.makeAvailable(d.id)) != null) {
+            if (servedOn != null && !servedOn.equals(d.cluster)) {
+                leave(servedOn, d);
+            }
             return;
         }
         Log.warnf("deployment %s took the traffic after it was stopped (its service deleted?)", d.id);
@@ -354,6 +368,19 @@ public class Rollouts {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+    }
+
+    /** The service moved to another cluster and serves there: what ran on the one it left goes. */
+    private void leave(String cluster, Deployment d) {
+        try {
+            targets.require(cluster).remove(d.serviceId);
+            Log.infof("deployment %s serves on cluster '%s': removed the service from cluster '%s'", d.id, d.cluster, cluster);
+        } catch (DeployFailure | RuntimeException e) {
+            Log.errorf("deployment %s serves on cluster '%s', but the service could not be removed from cluster '%s' (remove it by hand): %s",
+                    d.id, d.cluster, cluster, e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -382,11 +409,12 @@ public class Rollouts {
      */
     private void reconcile() throws InterruptedException, DeployFailure {
         // one per service, the newest, should an older one still be recorded as AVAILABLE
+        // only the local target needs it: a cluster keeps what was applied
         List<String> serving = Blocking.await(() -> pool.preparedQuery("select distinct on (service_id) cast(id as text) from deployments "
-                + "where state = 'AVAILABLE' order by service_id, id desc").execute().map(Rows::firstColumn));
+                + "where state = 'AVAILABLE' and cluster = 'local' order by service_id, id desc").execute().map(Rows::firstColumn));
         List<String> inFlight = Blocking.await(() -> pool.preparedQuery("select cast(id as text) from deployments where state in "
-                + "('APPLYING', 'PROGRESSING')").execute().map(Rows::firstColumn));
-        target.reconcile(ids(serving), ids(inFlight), line -> Log.infof("reconcile: %s", line));
+                + "('APPLYING', 'PROGRESSING') and cluster = 'local'").execute().map(Rows::firstColumn));
+        targets.local().reconcile(ids(serving), ids(inFlight), line -> Log.infof("reconcile: %s", line));
     }
 
     private static Set<UUID> ids(List<String> ids) {

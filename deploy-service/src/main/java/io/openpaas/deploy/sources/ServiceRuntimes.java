@@ -26,7 +26,7 @@ public class ServiceRuntimes {
 
     /** A live service as deploy-service knows it. */
     public record ServiceRuntime(UUID serviceId, UUID projectId, String slug, String projectSlug, String sourceType, String image,
-            JsonNode ports, JsonNode runtime, boolean autoDeploy) {
+            JsonNode ports, JsonNode runtime, boolean autoDeploy, String cluster) {
     }
 
     private final Pool pool;
@@ -52,7 +52,7 @@ public class ServiceRuntimes {
     }
 
     private static final String ROW = "select s.service_id, s.project_id, s.slug, p.slug, s.source_type, s.image, s.ports, s.runtime, "
-            + "s.auto_deploy, s.deleted from service_runtimes s left join project_slugs p on p.project_id = s.project_id where s.service_id = ";
+            + "s.auto_deploy, s.deleted, coalesce(p.cluster, 'local') from service_runtimes s left join project_slugs p on p.project_id = s.project_id where s.service_id = ";
 
     /** The projection's row, a deleted service's tombstone included (null: not known yet). */
     private Uni<Row> row(UUID serviceId) {
@@ -71,14 +71,15 @@ public class ServiceRuntimes {
                     Object[] r = rows.get(0);
                     UUID projectId = (UUID) r[1];
                     return new ServiceRuntime((UUID) r[0], projectId, (String) r[2], r[3] == null ? projectId.toString().substring(0, 8)
-                            : (String) r[3], (String) r[4], (String) r[5], json.tree((String) r[6]), json.tree((String) r[7]), (Boolean) r[8]);
+                            : (String) r[3], (String) r[4], (String) r[5], json.tree((String) r[6]), json.tree((String) r[7]), (Boolean) r[8],
+                            (String) r[10]);
                 });
     }
 
     private ServiceRuntime live(Row r) {
         return r == null || r.getBoolean(9) ? null : new ServiceRuntime(r.getUUID(0), r.getUUID(1), r.getString(2),
                 r.getString(3) == null ? r.getUUID(1).toString().substring(0, 8) : r.getString(3), r.getString(4), r.getString(5),
-                json.tree(r.getString(6)), json.tree(r.getString(7)), r.getBoolean(8));
+                json.tree(r.getString(6)), json.tree(r.getString(7)), r.getBoolean(8), r.getString(10));
     }
 
     /** The spec of a deployment of {@code image} for the service as it is now (defaults where the service says nothing). */
@@ -97,7 +98,8 @@ public class ServiceRuntimes {
                 h.path("initial_delay_seconds").asInt(0));
         return new WorkloadSpec(s.projectId(), s.projectSlug(), s.serviceId(), s.slug(), deploymentId, image, env, strings(r.path("command")),
                 strings(r.path("args")), r.path("resources").path("cpu_millicores").asInt(500), r.path("resources").path("memory_mb").asInt(256),
-                r.path("replicas").path("desired").asInt(1), ports, health);
+                r.path("replicas").path("desired").asInt(1), ports, health,
+                new WorkloadSpec.Bounds(r.path("replicas").path("min").asInt(1), r.path("replicas").path("max").asInt(10)), List.of(), null);
     }
 
     private static List<String> strings(JsonNode node) {

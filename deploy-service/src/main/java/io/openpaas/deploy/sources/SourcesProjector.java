@@ -57,7 +57,7 @@ public class SourcesProjector implements EventHandler {
         // a deleted service (also each service of a deleted project) takes its workload with it
         if (event.type().equals("paas.service.deleted")) {
             rollouts.removeService(UUID.fromString(event.data().path("id").asText()));
-        } else if (event.type().equals("paas.service.updated")) {
+        } else if (event.type().equals("paas.service.updated") || event.type().equals("paas.project.updated")) {
             rollouts.wake(); // it may have queued a rollout of the new settings
         }
     }
@@ -67,10 +67,18 @@ public class SourcesProjector implements EventHandler {
         JsonNode data = event.data();
         boolean deleted = event.type().endsWith(".deleted");
         if (event.type().startsWith("paas.project.")) {
-            return execute("insert into project_slugs (project_id, slug, deleted, changed_at) values (:id, :slug, :deleted, :at) "
-                    + "on conflict (project_id) do update set slug = excluded.slug, deleted = excluded.deleted, changed_at = excluded.changed_at "
-                    + "where project_slugs.changed_at < excluded.changed_at and not project_slugs.deleted",
-                    UUID.fromString(data.path("id").asText()), data, deleted, event, null).replaceWithVoid();
+            UUID projectId = UUID.fromString(data.path("id").asText());
+            String cluster = data.path("cluster").asText("local");
+            return Panache.getSession().chain(session -> session.createNativeQuery("select cluster from project_slugs where project_id = :id "
+                    + "and not deleted", String.class).setParameter("id", projectId).getResultList())
+                    .chain(before -> Panache.getSession().chain(session -> session.createNativeQuery("insert into project_slugs (project_id, "
+                            + "slug, cluster, deleted, changed_at) values (:id, :slug, :cluster, :deleted, :at) on conflict (project_id) do update "
+                            + "set slug = excluded.slug, cluster = excluded.cluster, deleted = excluded.deleted, changed_at = excluded.changed_at "
+                            + "where project_slugs.changed_at < excluded.changed_at and not project_slugs.deleted")
+                            .setParameter("id", projectId).setParameter("slug", data.path("slug").asText()).setParameter("cluster", cluster)
+                            .setParameter("deleted", deleted).setParameter("at", event.time()).executeUpdate())
+                            .chain(applied -> applied == 0 || deleted || before.isEmpty() || before.get(0).equals(cluster)
+                                    ? Uni.createFrom().voidItem() : moveToCluster(projectId)));
         }
         UUID serviceId = UUID.fromString(data.path("id").asText());
         if (event.type().equals("paas.service.updated")) {
@@ -107,6 +115,26 @@ public class SourcesProjector implements EventHandler {
                     return requests.enqueue(service, newImage ? service.image() : latest.image, newImage ? null : latest.buildId, "config",
                             "deploy-service", newCount ? null : Integer.valueOf(latest.replicas)).replaceWithVoid();
                 }));
+    }
+
+    /**
+     * A project moved to another cluster: each of its services that runs (or is being deployed)
+     * gets a deployment there, of what it was asked to run last; once that one serves, the old
+     * cluster's workload goes (docs/clusters.md).
+     */
+    private Uni<Void> moveToCluster(UUID projectId) {
+        return Panache.getSession().chain(session -> session.createNativeQuery("select cast(service_id as text) from service_runtimes "
+                + "where project_id = :p and not deleted", String.class).setParameter("p", projectId).getResultList())
+                .chain(ids -> {
+                    Uni<Void> chain = Uni.createFrom().voidItem();
+                    for (String id : ids) {
+                        UUID serviceId = UUID.fromString(id);
+                        chain = chain.call(() -> requests.latestAsked(serviceId).chain(latest -> latest == null ? Uni.createFrom().voidItem()
+                                : services.findInTransaction(serviceId).chain(service -> requests.redeploy(service, latest, latest.replicas,
+                                        "cluster", "deploy-service")).replaceWithVoid()));
+                    }
+                    return chain;
+                });
     }
 
     /** What a change of rolls the service, comparable between a stored row and an event: not its bounds nor the auto- switches. */

@@ -13,6 +13,23 @@ public interface DeployTarget {
     String name();
 
     /**
+     * Checks that the target answers, within its timeouts, and says what answered (a version, an
+     * endpoint); fails with the reason when it does not.
+     */
+    default String probe() throws DeployFailure, InterruptedException {
+        return "reachable";
+    }
+
+    /** The target's own rendering of a deployment, for {@code GET /api/v1/deployments/{id}/manifests}; null when it has none. */
+    default String manifests(WorkloadSpec spec) {
+        return null;
+    }
+
+    /** Releases the target's clients (its cluster was changed or removed). */
+    default void close() {
+    }
+
+    /**
      * Rolls the service to {@code spec}: new replicas start and must pass their health check
      * before traffic moves to them; the previous deployment's replicas then leave the proxy and
      * stop after a grace period, which the call need not wait for. Reports progress to {@code progress}.

@@ -16,6 +16,8 @@ public class Project {
     public String name;
     public String slug;
     public String description;
+    /** The cluster its services deploy to ({@code local}: this machine). */
+    public String cluster;
     public String createdBy;
     public Instant createdAt;
     public Instant updatedAt;

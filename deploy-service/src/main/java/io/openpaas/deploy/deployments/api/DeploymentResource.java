@@ -21,11 +21,22 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class DeploymentResource {
 
     private final DeploymentRequests deployments;
+    private final io.openpaas.deploy.deployments.service.DeploymentManifests manifests;
     private final CallerContext caller;
 
-    public DeploymentResource(DeploymentRequests deployments, CallerContext caller) {
+    public DeploymentResource(DeploymentRequests deployments, io.openpaas.deploy.deployments.service.DeploymentManifests manifests,
+            CallerContext caller) {
         this.deployments = deployments;
+        this.manifests = manifests;
         this.caller = caller;
+    }
+
+    @GET
+    @Path("/manifests")
+    @Produces("application/yaml")
+    @Operation(summary = "The Kubernetes objects of the deployment as its cluster's target renders them (one YAML stream)")
+    public Uni<String> manifests(@PathParam("id") UUID id) {
+        return manifests.yaml(caller.requireUser(), id);
     }
 
     @GET

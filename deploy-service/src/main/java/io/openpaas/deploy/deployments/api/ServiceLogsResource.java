@@ -33,13 +33,13 @@ public class ServiceLogsResource {
 
     private final ServiceRuntimes services;
     private final ProjectAuthorizer authorizer;
-    private final DeployTarget target;
+    private final io.openpaas.deploy.rollout.DeployTargets targets;
     private final CallerContext caller;
 
-    public ServiceLogsResource(ServiceRuntimes services, ProjectAuthorizer authorizer, DeployTarget target, CallerContext caller) {
+    public ServiceLogsResource(ServiceRuntimes services, ProjectAuthorizer authorizer, io.openpaas.deploy.rollout.DeployTargets targets, CallerContext caller) {
         this.services = services;
         this.authorizer = authorizer;
-        this.target = target;
+        this.targets = targets;
         this.caller = caller;
     }
 
@@ -57,8 +57,9 @@ public class ServiceLogsResource {
         boolean following = follow == null || follow;
         var who = caller.requireUser();
         // the caller was authorized by LogsAccessFilter already, so a refusal never meets a started stream
-        return services.require(serviceId).call(service -> authorizer.require(who, service.projectId(), Roles.VIEWER)).toMulti()
-                .flatMap(service -> Multi.createFrom().<String>emitter(emitter -> {
+        return services.require(serviceId).call(service -> authorizer.require(who, service.projectId(), Roles.VIEWER))
+                .chain(service -> targets.forService(serviceId)).toMulti()
+                .flatMap(target -> Multi.createFrom().<String>emitter(emitter -> {
                     CountDownLatch stop = new CountDownLatch(1);
                     emitter.onTermination(stop::countDown);
                     Infrastructure.getDefaultWorkerPool().execute(() -> {

@@ -30,12 +30,12 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class ServiceOperationsResource {
 
     private final DeploymentRequests deployments;
-    private final DeployTarget target;
+    private final io.openpaas.deploy.rollout.DeployTargets targets;
     private final CallerContext caller;
 
-    public ServiceOperationsResource(DeploymentRequests deployments, DeployTarget target, CallerContext caller) {
+    public ServiceOperationsResource(DeploymentRequests deployments, io.openpaas.deploy.rollout.DeployTargets targets, CallerContext caller) {
         this.deployments = deployments;
-        this.target = target;
+        this.targets = targets;
         this.caller = caller;
     }
 
@@ -69,9 +69,10 @@ public class ServiceOperationsResource {
     public Uni<ServiceStatus> status(@PathParam("serviceId") UUID serviceId) {
         var who = caller.requireUser();
         // asking the target blocks (the container engine)
-        Uni<java.util.List<io.openpaas.deploy.targets.Replica>> replicas = Blocking.offEventLoop(() -> target.observe(serviceId))
+        Uni<java.util.List<io.openpaas.deploy.targets.Replica>> replicas = targets.forService(serviceId).chain(target -> Blocking
+                .offEventLoop(() -> target.observe(serviceId))
                 .onFailure().transform(e -> new io.openpaas.common.problem.ProblemException(io.openpaas.common.problem.ProblemType.UNAVAILABLE,
-                        "the " + target.name() + " target cannot be reached to count the running replicas; try again"));
+                        "the " + target.name() + " target cannot be reached to count the running replicas; try again")));
         return replicas.chain(observed -> deployments.status(who, serviceId, observed));
     }
 

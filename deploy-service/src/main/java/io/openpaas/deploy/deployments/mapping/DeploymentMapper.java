@@ -18,8 +18,9 @@ public class DeploymentMapper {
 
     public DeploymentView toView(Deployment d) {
         WorkloadSpec spec = spec(d);
-        String url = spec.ports().stream().anyMatch(WorkloadSpec.Port::exposed) ? "http://" + LocalTarget.host(spec) : null;
-        return new DeploymentView(d.id, d.projectId, d.serviceId, d.state.name(), d.trigger, d.requestedBy, d.image, d.buildId, d.replicas,
+        // a cluster's hosts follow its own domain (GET .../manifests shows the Ingress)
+        String url = "local".equals(d.cluster) && spec.ports().stream().anyMatch(WorkloadSpec.Port::exposed) ? "http://" + LocalTarget.host(spec) : null;
+        return new DeploymentView(d.id, d.projectId, d.serviceId, d.state.name(), d.trigger, d.requestedBy, d.image, d.buildId, d.cluster, d.replicas,
                 d.readyReplicas, d.failures, d.reason, url, d.createdAt, d.startedAt, d.finishedAt, "/api/v1/deployments/" + d.id);
     }
 

@@ -83,7 +83,7 @@ public class DeploymentRequests {
     public Uni<DeploymentView> enqueue(ServiceRuntimes.ServiceRuntime service, String image, UUID buildId, String trigger, String requestedBy,
             Integer replicas) {
         var spec = ServiceRuntimes.spec(service, Ids.newId(), image);
-        return persist(replicas == null ? spec : spec.withReplicas(replicas), buildId, trigger, requestedBy);
+        return persist(replicas == null ? spec : spec.withReplicas(replicas), service.cluster(), buildId, trigger, requestedBy);
     }
 
     /** As above, keeping the number of replicas running now (a scale stays), or the service's when nothing runs. */
@@ -99,11 +99,16 @@ public class DeploymentRequests {
     public Uni<DeploymentView> redeploy(ServiceRuntimes.ServiceRuntime service, Deployment earlier, int replicas, String trigger,
             String requestedBy) {
         var spec = mapper.spec(earlier).asDeployment(Ids.newId(), service.projectSlug(), service.slug()).withReplicas(replicas);
-        return persist(spec, earlier.buildId, trigger, requestedBy);
+        // a cluster replaces pods only when their template changes: a restart says when it was asked
+        return persist("restart".equals(trigger) ? spec.restartedAt(DeploymentTransitions.now()) : spec, service.cluster(), earlier.buildId,
+                trigger, requestedBy);
     }
 
-    private Uni<DeploymentView> persist(io.openpaas.deploy.targets.WorkloadSpec spec, UUID buildId, String trigger, String requestedBy) {
+    /** Stamped with the cluster the service's project deploys to now: a rollback goes there too. */
+    private Uni<DeploymentView> persist(io.openpaas.deploy.targets.WorkloadSpec spec, String cluster, UUID buildId, String trigger,
+            String requestedBy) {
         Deployment d = new Deployment();
+        d.cluster = cluster;
         d.id = spec.deploymentId();
         d.projectId = spec.projectId();
         d.serviceId = spec.serviceId();
@@ -230,7 +235,12 @@ public class DeploymentRequests {
 
     @WithSession
     public Uni<DeploymentView> get(Caller caller, UUID id) {
-        return load(caller, id, Roles.VIEWER).map(mapper::toView);
+        return read(caller, id).map(mapper::toView);
+    }
+
+    /** A deployment the caller may read (project viewers). */
+    public Uni<Deployment> read(Caller caller, UUID id) {
+        return load(caller, id, Roles.VIEWER);
     }
 
     public Uni<DeploymentView> cancel(Caller caller, UUID id) {

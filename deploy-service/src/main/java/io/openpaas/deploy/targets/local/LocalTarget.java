@@ -82,6 +82,16 @@ public class LocalTarget implements DeployTarget {
         return "local";
     }
 
+    @Override
+    public String probe() throws DeployFailure {
+        try {
+            var version = docker.versionCmd().exec();
+            return "container engine API " + version.getApiVersion() + " (" + version.getVersion() + ")";
+        } catch (RuntimeException e) {
+            throw new DeployFailure("the container engine does not answer: " + e.getMessage());
+        }
+    }
+
     /** The stable host name of the service's first public port. */
     public static String host(WorkloadSpec spec) {
         return spec.serviceSlug() + "." + spec.projectSlug() + ".localhost";

@@ -69,7 +69,7 @@ class LocalTargetTest {
 
     WorkloadSpec spec(String image, int replicas) {
         return new WorkloadSpec(UUID.randomUUID(), "demo", service, slug, UUID.randomUUID(), image, Map.of("MODE", "test"), null, null, 200,
-                64, replicas, List.of(new WorkloadSpec.Port("http", 8080, true)), new WorkloadSpec.HealthCheck("/", 8080, 1, 1, 3, 0));
+                64, replicas, List.of(new WorkloadSpec.Port("http", 8080, true)), new WorkloadSpec.HealthCheck("/", 8080, 1, 1, 3, 0), null, null, null);
     }
 
     /** GET through the proxy with the service's host name; null when no answer. */

@@ -8,5 +8,6 @@ import jakarta.validation.constraints.Size;
 public record UpdateProjectRequest(
         @Size(min = 1, max = 100) @Pattern(regexp = ".*\\S.*", message = "must not be blank") String name,
         @Size(min = 1, max = 63) @Pattern(regexp = Slugs.PATTERN, message = Slugs.MESSAGE) String slug,
-        @Size(max = 1000) String description) {
+        @Size(max = 1000) String description,
+        @Size(min = 1, max = 63) @Pattern(regexp = Slugs.PATTERN, message = Slugs.MESSAGE) String cluster) {
 }

@@ -11,7 +11,7 @@ public final class ProjectMapper {
     }
 
     public static ProjectView toView(Project p) {
-        return new ProjectView(p.id, p.name, p.slug, p.description, p.createdBy, p.createdAt, p.updatedAt, p.version);
+        return new ProjectView(p.id, p.name, p.slug, p.description, p.cluster, p.createdBy, p.createdAt, p.updatedAt, p.version);
     }
 
     /** Applies the fields present in the request; answers whether anything changed. */
@@ -27,6 +27,10 @@ public final class ProjectMapper {
         }
         if (patch.description() != null && !patch.description().equals(p.description)) {
             p.description = patch.description();
+            changed = true;
+        }
+        if (patch.cluster() != null && !patch.cluster().equals(p.cluster)) {
+            p.cluster = patch.cluster();
             changed = true;
         }
         return changed;

@@ -76,6 +76,7 @@ public class ProjectService {
             project.name = request.name().strip();
             project.slug = slug;
             project.description = request.description();
+            project.cluster = request.cluster() == null ? "local" : request.cluster();
             project.createdBy = caller.userId();
             project.createdAt = now;
             project.updatedAt = now;

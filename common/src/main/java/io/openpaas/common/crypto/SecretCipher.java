@@ -1,7 +1,5 @@
-package io.openpaas.build.credentials;
+package io.openpaas.common.crypto;
 
-import io.openpaas.build.config.BuildConfig;
-import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -20,21 +18,22 @@ import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Encrypts what build-service must keep but never show (Git credentials, webhook secrets) with
- * AES-256-GCM: a fresh 12-byte nonce per value, and the owning service's id plus the purpose as
- * associated data, so a value copied to another row does not decrypt. The key comes from
- * {@code openpaas.build.credentials-key} (base64) or a key file made on first start (0600).
+ * Encrypts what a service must keep but never show (Git credentials, webhook secrets, cluster
+ * credentials) with AES-256-GCM: a fresh 12-byte nonce per value, and the owner's id plus the
+ * purpose as associated data, so a value copied to another row does not decrypt. The key is given
+ * (base64) or read from a key file made on first start (0600). Each service produces its own from
+ * its configuration.
  */
-@ApplicationScoped
-public class SecretCipher {
+public final class SecretCipher {
 
     private static final int NONCE = 12;
     private static final int TAG_BITS = 128;
     private final SecureRandom random = new SecureRandom();
     private final SecretKey key;
 
-    public SecretCipher(BuildConfig config) {
-        this.key = new SecretKeySpec(loadKey(config), "AES");
+    /** With {@code base64Key} when set, else the key in {@code keyFile}, made there on first start. */
+    public SecretCipher(java.util.Optional<String> base64Key, Path keyFile) {
+        this.key = new SecretKeySpec(loadKey(base64Key, keyFile), "AES");
     }
 
     public byte[] encrypt(UUID owner, String purpose, String plaintext) {
@@ -66,11 +65,10 @@ public class SecretCipher {
         return (owner + "/" + purpose).getBytes(StandardCharsets.UTF_8);
     }
 
-    private static byte[] loadKey(BuildConfig config) {
-        if (config.credentialsKey().filter(k -> !k.isBlank()).isPresent()) {
-            return check(Base64.getDecoder().decode(config.credentialsKey().get().trim()));
+    private static byte[] loadKey(java.util.Optional<String> base64Key, Path file) {
+        if (base64Key.filter(k -> !k.isBlank()).isPresent()) {
+            return check(Base64.getDecoder().decode(base64Key.get().trim()));
         }
-        Path file = Path.of(config.workDir(), "keys", "credentials.key");
         try {
             if (!Files.exists(file)) {
                 Files.createDirectories(file.getParent());
