@@ -73,6 +73,9 @@ public class PlatformProcesses implements QuarkusTestResourceLifecycleManager {
             common.put("openpaas.build.allow-local-repositories", "true");
             // the containers of the tests' database, apart from a local run's on the same engine
             common.put("openpaas.deploy.local.platform", "openpaas-test");
+            // the end-to-end cluster is the fabric8 test server, which has no server-side apply (docs/clusters.md)
+            common.put("openpaas.deploy.clusters.server-side-apply", "false");
+            common.put("openpaas.deploy.clusters.poll-every", "PT0.2S");
             launch("project-service", projectPort, common, work);
             launch("audit-service", auditPort, common, work);
             Map<String, Integer> others = new HashMap<>();

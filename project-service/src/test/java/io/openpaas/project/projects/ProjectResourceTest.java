@@ -72,6 +72,19 @@ class ProjectResourceTest {
     }
 
     @Test
+    void aProjectNamesTheClusterItDeploysToLocalByDefaultAndOwnersMoveIt() throws Exception {
+        String id = create(slug()).then().statusCode(201).body("cluster", equalTo("local")).extract().path("id");
+        as(TestTokens.user(owner)).header("If-Match", "\"0\"").body("{\"cluster\":\"prod-eu\"}").patch("/api/v1/projects/" + id)
+                .then().statusCode(200).body("cluster", equalTo("prod-eu"));
+        as(TestTokens.user(owner)).body("{\"cluster\":\"Not A Cluster\"}").patch("/api/v1/projects/" + id).then().statusCode(400);
+        Await.until("the move published", Duration.ofSeconds(10), () -> stream.count("PAAS_PROJECT", "paas.project." + id + ".updated") == 1);
+        String updated = stream.bodies("paas.project." + id + ".updated").get(0);
+        assertEquals("prod-eu", new com.fasterxml.jackson.databind.ObjectMapper().readTree(updated).path("data").path("cluster").asText(), updated);
+        as(TestTokens.user(owner)).body("{\"name\":\"Edge\",\"slug\":\"" + slug() + "\",\"cluster\":\"edge\"}").post("/api/v1/projects")
+                .then().statusCode(201).body("cluster", equalTo("edge"));
+    }
+
+    @Test
     void derivesTheSlugFromTheName() {
         String name = "Shop " + UUID.randomUUID().toString().substring(0, 6);
         as(TestTokens.user(owner)).body("{\"name\":\"" + name + "\"}").post("/api/v1/projects")
