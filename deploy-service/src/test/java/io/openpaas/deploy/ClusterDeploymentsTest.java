@@ -130,7 +130,9 @@ class ClusterDeploymentsTest extends DeployWorld {
         Await.until("PROGRESSING", Duration.ofSeconds(15), () -> "PROGRESSING".equals(state(first)));
         Deployment d = object();
         assertEquals(first, d.getMetadata().getLabels().get("openpaas.io/deployment"));
-        assertEquals(1, d.getSpec().getReplicas());
+        assertNull(d.getSpec().getReplicas(), "the service scales between 1 and 5: the count is its autoscaler's");
+        var hpa = kube.autoscaling().v2().horizontalPodAutoscalers().inNamespace(namespace()).withName(slug).get();
+        assertEquals(List.of(1, 5), List.of(hpa.getSpec().getMinReplicas(), hpa.getSpec().getMaxReplicas()));
         assertNotNull(kube.services().inNamespace(namespace()).withName(slug).get(), "its Service");
         assertEquals(slug + "." + projectSlug + ".apps.example.com",
                 kube.network().v1().ingresses().inNamespace(namespace()).withName(slug).get().getSpec().getRules().get(0).getHost());
@@ -145,10 +147,20 @@ class ClusterDeploymentsTest extends DeployWorld {
                 .then().statusCode(200).contentType("application/yaml").extract().asString();
         assertTrue(manifests.contains("kind: \"Deployment\"") && manifests.contains(IMAGE_ONE) && manifests.contains("kind: \"Ingress\""), manifests);
 
-        // a scale patches the count and leaves the pods' template as it was
+        // a new image: the status the cluster still shows is the previous generation's, so it is not done yet
+        String second = deploy(IMAGE_TWO);
+        awaitObject("v2 applied", x -> IMAGE_TWO.equals(image(x)));
+        int requests = server.getRequestCount();
+        Await.until("deploy-service looked at the rollout again", Duration.ofSeconds(10), () -> server.getRequestCount() >= requests + 5);
+        assertEquals("PROGRESSING", state(second), "not done while the controller has not seen the new generation");
+        rolledOut(1);
+        awaitAvailable(second);
+
+        // a scale of an autoscaled service raises the autoscaler's floor, and leaves the pods' template as it was
         String checksum = object().getSpec().getTemplate().getMetadata().getAnnotations().get("openpaas.io/config-checksum");
         String scaled = accepted("/scale", "{\"replicas\":3}");
-        awaitObject("three replicas asked", x -> x.getSpec().getReplicas() == 3);
+        Await.until("three replicas at least", Duration.ofSeconds(30), () -> kube.autoscaling().v2().horizontalPodAutoscalers()
+                .inNamespace(namespace()).withName(slug).get().getSpec().getMinReplicas() == 3);
         assertEquals(checksum, object().getSpec().getTemplate().getMetadata().getAnnotations().get("openpaas.io/config-checksum"));
         rolledOut(3);
         awaitAvailable(scaled);
@@ -228,6 +240,7 @@ class ClusterDeploymentsTest extends DeployWorld {
         Await.until("FAILED", Duration.ofSeconds(60), () -> "FAILED".equals(state(d)));
         String reason = given().auth().oauth2(TestTokens.user(viewer)).get("/api/v1/deployments/" + d).path("reason");
         assertTrue(reason.contains("did not answer") || reason.contains("unreachable"), reason);
+        assertFalse(reason.contains(PLANTED), reason);
         var view = given().auth().oauth2(TestTokens.user(viewer)).get("/api/v1/clusters/" + id).then().statusCode(200).extract().jsonPath();
         assertFalse(view.getBoolean("reachable"));
         assertTrue(given().auth().oauth2(TestTokens.user(viewer)).get("/api/v1/clusters/" + clusterId).then().statusCode(200)
@@ -267,11 +280,28 @@ class ClusterDeploymentsTest extends DeployWorld {
         for (String body : List.of("{\"name\":\"x1\",\"kind\":\"kubernetes\"}", "{\"name\":\"x2\",\"kind\":\"nomad\"}",
                 "{\"name\":\"x3\",\"kind\":\"argocd\",\"url\":\"https://argo.example.com\",\"repository\":\"https://git.example.com/r.git\"}",
                 "{\"name\":\"x4\",\"kind\":\"rancher\",\"url\":\"https://user:pw@rancher.example.com\",\"token\":\"t\",\"rancher_cluster_id\":\"c-1\"}",
-                "{\"name\":\"x5\",\"kind\":\"gitops\",\"repository\":\"https://user:pw@git.example.com/r.git\"}", "{\"name\":\"Not A Name\",\"kind\":\"gitops\"}")) {
+                "{\"name\":\"x5\",\"kind\":\"gitops\",\"repository\":\"https://user:pw@git.example.com/r.git\"}", "{\"name\":\"Not A Name\",\"kind\":\"gitops\"}",
+                "{\"name\":\"x6\",\"kind\":\"gitops\",\"path\":\"../../etc\"}", "{\"name\":\"x7\",\"kind\":\"gitops\",\"path\":\"a/.git/hooks\"}",
+                "{\"name\":\"x8\",\"kind\":\"gitops\",\"branch\":\"main..x\"}",
+                "{\"name\":\"x9\",\"kind\":\"gitops\",\"repository\":\"ssh://git:secret@git.example.com/r.git\"}")) {
             given().auth().oauth2(admin).contentType("application/json").body(body).post("/api/v1/clusters").then().statusCode(400)
                     .contentType("application/problem+json");
         }
-        assertEquals(0, Sql.count("select count(*) from deploys.clusters where name in ('x1', 'x2', 'x3', 'x4', 'x5')"));
+        // a kubeconfig that would run a command or read a file when loaded is refused before it is loaded
+        String exec = kubeconfig("https://k8s.example.com", "t").replace("    token: t\n", "    exec:\n      apiVersion: client.authentication.k8s.io/v1\n"
+                + "      command: /bin/sh\n      args: [\"-c\", \"touch /tmp/openpaas-exec-" + clusterId + "\"]\n");
+        String file = kubeconfig("https://k8s.example.com", "t").replace("    token: t\n", "    tokenFile: /etc/shadow\n");
+        for (String k : List.of(exec, file)) {
+            try {
+                String problem = given().auth().oauth2(admin).contentType("application/json").body(json.writeValueAsString(java.util.Map.of("name",
+                        "x10", "kind", "kubernetes", "kubeconfig", k))).post("/api/v1/clusters").then().statusCode(400).extract().asString();
+                assertTrue(problem.contains("kubeconfig"), problem);
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        assertFalse(java.nio.file.Files.exists(java.nio.file.Path.of("/tmp/openpaas-exec-" + clusterId)), "the command never ran");
+        assertEquals(0, Sql.count("select count(*) from deploys.clusters where name in ('x1', 'x2', 'x3', 'x4', 'x5', 'x6', 'x7', 'x8', 'x9', 'x10')"));
         given().auth().oauth2(admin).delete("/api/v1/clusters/" + clusterId).then().statusCode(409);
         given().auth().oauth2(admin).delete("/api/v1/clusters/00000000-0000-0000-0000-000000000000").then().statusCode(409);
     }

@@ -17,6 +17,7 @@ import io.openpaas.deploy.targets.argocd.ArgoCdTarget;
 import io.openpaas.deploy.targets.gitops.GitOpsTarget;
 import io.openpaas.deploy.targets.kubernetes.KubernetesManifests;
 import io.openpaas.deploy.targets.kubernetes.KubernetesTarget;
+import io.openpaas.deploy.targets.kubernetes.Kubeconfigs;
 import io.openpaas.deploy.targets.local.LocalTarget;
 import io.openpaas.deploy.targets.rancher.RancherTarget;
 import io.quarkus.runtime.ShutdownEvent;
@@ -69,6 +70,12 @@ public class DeployTargets {
         this.mapper = mapper;
         this.json = json;
         this.pool = pool;
+        if (config.clusters().progressDeadline().plusMinutes(1).compareTo(config.rolloutDeadline()) > 0) {
+            // a cluster rollout has moved traffic from its first apply on: past the rollout deadline it would be
+            // recorded AVAILABLE, so the cluster's own progress deadline must fail it first
+            throw new IllegalStateException("openpaas.deploy.clusters.progress-deadline (" + config.clusters().progressDeadline()
+                    + ") must be at least a minute shorter than openpaas.deploy.rollout-deadline (" + config.rolloutDeadline() + ")");
+        }
         this.cipher = new SecretCipher(config.clusters().credentialsKey(), Path.of(config.clusters().stateDir(), "keys", "cluster-credentials.key"));
         this.local = switch (config.target()) {
             case LOCAL -> new LocalTarget(config.local().platform(), config.local().dockerHost(), config.local().proxyAdminUrl(),
@@ -107,7 +114,8 @@ public class DeployTargets {
     public Uni<DeployTarget> forService(UUID serviceId) {
         return pool.preparedQuery("select coalesce((select cluster from deployments where service_id = $1 and state = 'AVAILABLE' "
                 + "order by id desc limit 1), (select p.cluster from service_runtimes s join project_slugs p on p.project_id = s.project_id "
-                + "where s.service_id = $1), 'local')").execute(Tuple.of(serviceId)).chain(rows -> byName(rows.iterator().next().getString(0)));
+                + "where s.service_id = $1), 'local')").execute(Tuple.of(serviceId)).chain(rows -> byName(rows.iterator().next().getString(0)))
+                .onFailure(UnknownCluster.class).transform(e -> io.openpaas.common.problem.ProblemException.conflict(e.getMessage()));
     }
 
     /** As {@link #byName}, from a worker thread; an unknown cluster is a rollout's failure. */
@@ -119,12 +127,18 @@ public class DeployTargets {
         }
     }
 
-    /** Every target there is now: local and each registered cluster's. */
-    public List<DeployTarget> all() {
-        List<DeployTarget> out = new ArrayList<>();
-        out.add(local);
+    /** Every target there is now, by cluster name: local and each registered cluster's (one that cannot be built is left out, and logged). */
+    public Map<String, DeployTarget> all() {
+        Map<String, DeployTarget> out = new java.util.LinkedHashMap<>();
+        out.put(LOCAL, local);
         Blocking.await(() -> pool.query("select id, name, kind, settings, credentials, version from clusters").execute()
-                .invoke(rows -> rows.forEach(row -> out.add(of(row)))));
+                .invoke(rows -> rows.forEach(row -> {
+                    try {
+                        out.put(row.getString(1), of(row));
+                    } catch (RuntimeException e) {
+                        io.quarkus.logging.Log.warnf("cluster '%s' cannot be used: %s", row.getString(1), e.getMessage());
+                    }
+                })));
         return out;
     }
 
@@ -138,20 +152,18 @@ public class DeployTargets {
         return of(row.getUUID(0), row.getString(1), row.getString(2), row.getString(3), sealed == null ? null : sealed.getBytes(), row.getLong(5));
     }
 
+    /** Built once per row version, also when a rollout, a probe and the watch ask for it at once. */
     private DeployTarget of(UUID id, String name, String kind, String settings, byte[] sealed, long version) {
-        Built current = built.get(id);
-        if (current != null && current.version() == version) {
-            return current.target();
-        }
-        ClusterSettings s = json.read(settings, ClusterSettings.class);
-        ClusterCredentials credentials = sealed == null ? new ClusterCredentials(null, null, null)
-                : json.read(cipher.decrypt(id, CREDENTIALS, sealed), ClusterCredentials.class);
-        DeployTarget target = build(name, kind, s, credentials);
-        Built previous = built.put(id, new Built(version, target));
-        if (previous != null) {
-            previous.target().close();
-        }
-        return target;
+        return built.compute(id, (key, current) -> {
+            if (current != null && current.version() == version) {
+                return current;
+            }
+            // a registered cluster is never edited (only removed): a newer version replaces nothing in use
+            ClusterSettings s = json.read(settings, ClusterSettings.class);
+            ClusterCredentials credentials = sealed == null ? new ClusterCredentials(null, null, null)
+                    : json.read(cipher.decrypt(id, CREDENTIALS, sealed), ClusterCredentials.class);
+            return new Built(version, build(id, name, kind, s, credentials));
+        }).target();
     }
 
     /** Drops a removed cluster's target (its clients close). */
@@ -162,11 +174,12 @@ public class DeployTargets {
         }
     }
 
-    private DeployTarget build(String name, String kind, ClusterSettings s, ClusterCredentials credentials) {
+    private DeployTarget build(UUID id, String name, String kind, ClusterSettings s, ClusterCredentials credentials) {
         DeployConfig.Clusters c = config.clusters();
         KubernetesManifests.Exposure exposure = new KubernetesManifests.Exposure(Optional.ofNullable(s.domain()).orElse(c.domain()),
                 Optional.ofNullable(s.ingressClass()).orElse("traefik"), Optional.ofNullable(s.tlsIssuer()), (int) c.progressDeadline().toSeconds());
-        Path work = Path.of(c.stateDir(), "gitops-work", name);
+        // by id: a cluster removed and registered again under its name does not reuse the old clone
+        Path work = Path.of(c.stateDir(), "gitops-work", id.toString());
         String repository = Optional.ofNullable(s.repository()).orElse(Path.of(c.stateDir(), "gitops.git").toAbsolutePath().toString());
         String branch = Optional.ofNullable(s.branch()).orElse("main");
         String path = Optional.ofNullable(s.path()).orElse(name);
@@ -185,13 +198,39 @@ public class DeployTargets {
 
     /** A Kubernetes target from a kubeconfig, or from the pod's own service account when null (in-cluster). */
     private KubernetesTarget kubernetes(String name, String kubeconfig, KubernetesManifests.Exposure exposure) {
-        Config k8s = kubeconfig == null ? new ConfigBuilder().build() : Config.fromKubeconfig(kubeconfig);
+        // in-cluster: the pod's service account only, not a kubeconfig file the process may find
+        Config k8s = kubeconfig == null ? new ConfigBuilder(Config.empty()).withMasterUrl("https://kubernetes.default.svc")
+                .withAutoConfigure(false).build() : Kubeconfigs.load(kubeconfig);
+        if (kubeconfig == null) {
+            inClusterAccount(k8s);
+        }
         int timeout = (int) config.clusters().callTimeout().toMillis();
         k8s.setConnectionTimeout(timeout);
         k8s.setRequestTimeout(timeout);
         k8s.setRequestRetryBackoffLimit(0); // the target's own guard retries, with a circuit breaker
         return new KubernetesTarget(name, new KubernetesClientBuilder().withConfig(k8s).build(), exposure, config.clusters().serverSideApply(),
                 config.clusters().pollEvery());
+    }
+
+    /** The service account Kubernetes mounts into every pod that has one. */
+    private static void inClusterAccount(Config k8s) {
+        Path account = Path.of("/var/run/secrets/kubernetes.io/serviceaccount");
+        try {
+            java.nio.file.Files.readString(account.resolve("token"));
+            // read at each use: Kubernetes rotates bound service-account tokens
+            k8s.setOauthTokenProvider(() -> {
+                try {
+                    return java.nio.file.Files.readString(account.resolve("token")).trim();
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            k8s.setCaCertFile(account.resolve("ca.crt").toString());
+            k8s.setNamespace(java.nio.file.Files.readString(account.resolve("namespace")).trim());
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("in_cluster access needs deploy-service to run in a pod with a service account (" + account
+                    + " is not readable)");
+        }
     }
 
     private JsonApi api(String url, String token) {

@@ -56,17 +56,24 @@ public class ReplicaWatch {
         try {
             Instant seenAt = DeploymentTransitions.now();
             Map<Replica, DeployTarget> runsOn = new java.util.HashMap<>();
-            for (DeployTarget target : targets.all()) {
+            // only deployments on clusters looked at now are compared: a repository shows no replicas, and an
+            // unreachable cluster's replicas are unknown, not gone
+            Set<String> observed = new java.util.HashSet<>();
+            for (var entry : targets.all().entrySet()) {
+                DeployTarget target = entry.getValue();
+                if (!target.observesReplicas()) {
+                    continue;
+                }
                 try {
                     target.observeAll().stream().filter(r -> r.deploymentId() != null).forEach(r -> runsOn.put(r, target));
+                    observed.add(entry.getKey());
                 } catch (RuntimeException e) {
-                    // one unreachable cluster does not keep the others from being watched
                     Log.debugf("could not look at the replicas on %s: %s", target.name(), e.toString());
                 }
             }
             Map<UUID, List<Replica>> byDeployment = runsOn.keySet().stream().collect(Collectors.groupingBy(Replica::deploymentId));
             List<Replica> toRestart = new java.util.concurrent.CopyOnWriteArrayList<>();
-            Blocking.await(() -> record(byDeployment, seenAt, toRestart));
+            Blocking.await(() -> record(byDeployment, observed, seenAt, toRestart));
             toRestart.forEach(r -> runsOn.get(r).restart(r.id())); // counted in the transaction that reported them
 
         } catch (RuntimeException e) {
@@ -78,7 +85,7 @@ public class ReplicaWatch {
      * Compares and records; {@code toRestart} gets the replicas to start again, counted (and
      * capped) in this transaction, with the events that report their exit.
      */
-    private Uni<Void> record(Map<UUID, List<Replica>> byDeployment, Instant seenAt, List<Replica> toRestart) {
+    private Uni<Void> record(Map<UUID, List<Replica>> byDeployment, Set<String> observed, Instant seenAt, List<Replica> toRestart) {
         return tx.write(() -> Panache.getSession().chain(session -> session
                 .createNativeQuery("select pg_try_advisory_xact_lock(hashtext('openpaas.deploy.watch'))", Boolean.class).getSingleResult())
                 .chain(mine -> !mine ? Uni.createFrom().voidItem() : deployments.list("from Deployment d where d.state = ?1 and not exists (select 1 from Deployment r "
@@ -88,7 +95,7 @@ public class ReplicaWatch {
                             Uni<Void> chain = Uni.createFrom().voidItem();
                             for (Deployment d : serving) {
                                 // one that became AVAILABLE after the look was not in it
-                                if (d.finishedAt == null || d.finishedAt.isBefore(seenAt)) {
+                                if ((d.finishedAt == null || d.finishedAt.isBefore(seenAt)) && observed.contains(d.cluster)) {
                                     List<Replica> replicas = byDeployment.getOrDefault(d.id, List.of());
                                     chain = chain.call(() -> compare(d, replicas)).invoke(() -> toRestart.addAll(restartable(d, replicas)));
                                 }

@@ -62,6 +62,8 @@ public class Rollouts {
     private ExecutorService workers;
     private ExecutorService pumper;
     private volatile boolean started;
+    /** The local target was brought in line with the records since this instance started. */
+    private volatile boolean localReady;
 
     public Rollouts(DeployConfig config, DeployTargets targets, DeploymentTransitions transitions, DeploymentMapper mapper, Transactions tx,
             Pool pool, DeploymentRequests requests, ServiceRuntimes services) {
@@ -80,29 +82,45 @@ public class Rollouts {
         workers = Executors.newFixedThreadPool(Math.max(1, config.maxConcurrent()), r -> daemon(r, "rollout"));
         pumper = Executors.newSingleThreadExecutor(r -> daemon(r, "rollout-dispatcher"));
         pumper.execute(() -> {
-            // until it succeeds: a rollout on a target not brought in line would load a proxy table
-            // holding its own service only (the engine or the proxy may come up after deploy-service)
-            for (int attempt = 1; ; attempt++) {
-                try {
-                    failInterrupted();
-                    reconcile();
-                    break;
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                } catch (RuntimeException | DeployFailure e) {
-                    Log.errorf("could not bring the target in line with the records (attempt %d, again in 2 s; no rollout starts "
-                            + "until then): %s", attempt, e.toString());
-                    try {
-                        Thread.sleep(2000);
-                    } catch (InterruptedException stop) {
-                        return;
-                    }
-                }
+            if (!untilDone("fail the rollouts this instance held", this::failInterrupted)) {
+                return;
             }
             started = true;
-            pump();
+            pump(); // rollouts to clusters start now; local ones once the local target is in line
+            Thread reconciling = daemon(() -> {
+                // until it succeeds: a local rollout on a target not brought in line would load a proxy
+                // table holding its own service only (the engine or the proxy may come up after deploy-service)
+                if (untilDone("bring the local target in line with the records (no local rollout starts until then)", this::reconcile)) {
+                    localReady = true;
+                    wake();
+                }
+            }, "reconcile-local");
+            reconciling.start();
         });
+    }
+
+    private interface Step {
+        void run() throws InterruptedException, DeployFailure;
+    }
+
+    /** Runs {@code step} until it succeeds, every 2 s; false when interrupted (deploy-service stops). */
+    private static boolean untilDone(String what, Step step) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                step.run();
+                return true;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            } catch (RuntimeException | DeployFailure e) {
+                Log.errorf("could not %s (attempt %d, again in 2 s): %s", what, attempt, e.toString());
+                try {
+                    Thread.sleep(2000);
+                } catch (InterruptedException stop) {
+                    return false;
+                }
+            }
+        }
     }
 
     void onStop(@Observes ShutdownEvent event) {
@@ -238,7 +256,10 @@ public class Rollouts {
                 .createNativeQuery("select pg_advisory_xact_lock(hashtext('openpaas.deploy.claim'))").getSingleResult()
                 .chain(() -> session.createNativeQuery("select cast(d.id as text) from deployments d where d.state = 'PENDING' "
                         + "and not exists (select 1 from deployments r where r.service_id = d.service_id and r.state in ('APPLYING', 'PROGRESSING')) "
-                        + "order by d.created_at desc limit 1", String.class).getResultList()))
+                        // the service's newest only: a local one waiting for the local target keeps its service's older ones waiting
+                        + "and not exists (select 1 from deployments n where n.service_id = d.service_id and n.state = 'PENDING' "
+                        + "and n.created_at > d.created_at) "
+                        + (localReady ? "" : "and d.cluster <> 'local' ") + "order by d.created_at desc limit 1", String.class).getResultList()))
                 .chain(ids -> {
                     if (ids.isEmpty()) {
                         return Uni.createFrom().<Deployment>nullItem();

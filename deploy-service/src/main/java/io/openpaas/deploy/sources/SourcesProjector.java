@@ -68,16 +68,18 @@ public class SourcesProjector implements EventHandler {
         boolean deleted = event.type().endsWith(".deleted");
         if (event.type().startsWith("paas.project.")) {
             UUID projectId = UUID.fromString(data.path("id").asText());
-            String cluster = data.path("cluster").asText("local");
+            // an event without the field (from before projects named clusters) keeps what is known
+            String cluster = data.path("cluster").isTextual() ? data.path("cluster").asText() : null;
             return Panache.getSession().chain(session -> session.createNativeQuery("select cluster from project_slugs where project_id = :id "
                     + "and not deleted", String.class).setParameter("id", projectId).getResultList())
                     .chain(before -> Panache.getSession().chain(session -> session.createNativeQuery("insert into project_slugs (project_id, "
-                            + "slug, cluster, deleted, changed_at) values (:id, :slug, :cluster, :deleted, :at) on conflict (project_id) do update "
-                            + "set slug = excluded.slug, cluster = excluded.cluster, deleted = excluded.deleted, changed_at = excluded.changed_at "
+                            + "slug, cluster, deleted, changed_at) values (:id, :slug, coalesce(cast(:cluster as text), 'local'), :deleted, :at) "
+                            + "on conflict (project_id) do update set slug = excluded.slug, "
+                            + "cluster = coalesce(cast(:cluster as text), project_slugs.cluster), deleted = excluded.deleted, changed_at = excluded.changed_at "
                             + "where project_slugs.changed_at < excluded.changed_at and not project_slugs.deleted")
                             .setParameter("id", projectId).setParameter("slug", data.path("slug").asText()).setParameter("cluster", cluster)
                             .setParameter("deleted", deleted).setParameter("at", event.time()).executeUpdate())
-                            .chain(applied -> applied == 0 || deleted || before.isEmpty() || before.get(0).equals(cluster)
+                            .chain(applied -> applied == 0 || deleted || before.isEmpty() || cluster == null || before.get(0).equals(cluster)
                                     ? Uni.createFrom().voidItem() : moveToCluster(projectId)));
         }
         UUID serviceId = UUID.fromString(data.path("id").asText());

@@ -25,6 +25,11 @@ public interface DeployTarget {
         return null;
     }
 
+    /** Whether the target sees replicas at all (a Git repository does not: what runs is the cluster's business). */
+    default boolean observesReplicas() {
+        return true;
+    }
+
     /** Releases the target's clients (its cluster was changed or removed). */
     default void close() {
     }

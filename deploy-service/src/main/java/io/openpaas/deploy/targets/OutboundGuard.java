@@ -20,6 +20,13 @@ public final class OutboundGuard {
         }
     }
 
+    /** The tool's refusal of one call (a 4xx), as a rollout's failure: it says nothing about the endpoint's health. */
+    public static class RefusedFailure extends DeployFailure {
+        public RefusedFailure(String reason) {
+            super(reason);
+        }
+    }
+
     private final String endpoint;
     private final int attempts;
     private final Backoff backoff;
@@ -68,8 +75,10 @@ public final class OutboundGuard {
                 return result;
             } catch (InterruptedException e) {
                 throw e;
-            } catch (Refused | DeployFailure e) {
-                throw e instanceof DeployFailure failure ? failure : new DeployFailure(what + ": " + e.getMessage());
+            } catch (Refused e) {
+                throw new RefusedFailure(what + ": " + e.getMessage());
+            } catch (DeployFailure e) {
+                throw e;
             } catch (Exception e) {
                 last = e;
                 synchronized (this) {

@@ -17,8 +17,10 @@ public record RegisterClusterRequest(
         @Size(max = 63) String ingressClass,
         @Size(max = 253) String tlsIssuer,
         @Size(max = 2048) String repository,
-        @Size(max = 255) @Pattern(regexp = "[A-Za-z0-9._/-]+", message = "a branch name") String branch,
-        @Size(max = 255) @Pattern(regexp = "[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*", message = "a relative path") String path,
+        @Size(max = 255) @Pattern(regexp = "[A-Za-z0-9_][A-Za-z0-9._/-]*", message = "a branch name") String branch,
+        // no segment starts with a dot: no '.', '..' or '.git' leads out of the repository's folders
+        @Size(max = 255) @Pattern(regexp = "[A-Za-z0-9_-][A-Za-z0-9._-]*(/[A-Za-z0-9_-][A-Za-z0-9._-]*)*", message = "a relative path of "
+                + "folders (letters, digits, '.', '_', '-', none starting with '.')") String path,
         @Size(max = 2048) String url,
         @Size(max = 4096) String token,
         @Size(max = 4096) String gitToken,

@@ -1,6 +1,6 @@
 package io.openpaas.deploy.clusters.service;
 
-import io.fabric8.kubernetes.client.Config;
+import io.openpaas.deploy.targets.kubernetes.Kubeconfigs;
 import io.openpaas.common.events.Domain;
 import io.openpaas.common.json.Json;
 import io.openpaas.common.outbox.Outbox;
@@ -79,28 +79,35 @@ public class ClusterRegistry {
         }));
     }
 
-    /** What each kind needs, checked before anything is stored; a message never repeats a credential. */
+    /**
+     * What each kind needs, checked before anything is stored; a message never repeats a
+     * credential. Only the settings the kind uses are kept, each URL checked whatever the kind.
+     */
     private static ClusterSettings validate(RegisterClusterRequest r) {
-        switch (r.kind()) {
+        if (r.branch() != null && !org.eclipse.jgit.lib.Repository.isValidRefName("refs/heads/" + r.branch())) {
+            throw ProblemException.invalidField("branch", "is not a valid branch name");
+        }
+        return switch (r.kind()) {
             case "kubernetes" -> {
                 if (!Boolean.TRUE.equals(r.inCluster()) && (r.kubeconfig() == null || r.kubeconfig().isBlank())) {
                     throw ProblemException.invalidField("kubeconfig", "is required unless in_cluster is true");
                 }
                 if (r.kubeconfig() != null) {
                     try {
-                        Config parsed = Config.fromKubeconfig(r.kubeconfig());
-                        if (parsed.getMasterUrl() == null || parsed.getMasterUrl().isBlank()) {
-                            throw new IllegalArgumentException("no server");
-                        }
-                    } catch (RuntimeException e) {
-                        throw ProblemException.invalidField("kubeconfig", "is not a kubeconfig with a current context and a server");
+                        Kubeconfigs.load(r.kubeconfig());
+                    } catch (IllegalArgumentException e) {
+                        throw ProblemException.invalidField("kubeconfig", e.getMessage());
                     }
                 }
+                yield new ClusterSettings(Boolean.TRUE.equals(r.inCluster()), r.domain(), r.ingressClass(), r.tlsIssuer(), null, null, null, null,
+                        null, null, null);
             }
             case "gitops" -> {
                 if (r.repository() != null) {
                     requireGitUrl(r.repository());
                 }
+                yield new ClusterSettings(null, r.domain(), r.ingressClass(), r.tlsIssuer(), r.repository(), r.branch(), r.path(), null, null, null,
+                        null);
             }
             case "argocd" -> {
                 requireHttpUrl("url", r.url());
@@ -109,16 +116,18 @@ public class ClusterRegistry {
                 if (r.destinationServer() != null) {
                     requireHttpUrl("destination_server", r.destinationServer());
                 }
+                yield new ClusterSettings(null, r.domain(), r.ingressClass(), r.tlsIssuer(), r.repository(), r.branch(), r.path(), r.url(),
+                        r.destinationServer(), r.argocdProject(), null);
             }
             case "rancher" -> {
                 requireHttpUrl("url", r.url());
                 requireText("token", r.token());
                 requireText("rancher_cluster_id", r.rancherClusterId());
+                yield new ClusterSettings(null, r.domain(), r.ingressClass(), r.tlsIssuer(), null, null, null, r.url(), null, null,
+                        r.rancherClusterId());
             }
             default -> throw ProblemException.invalidField("kind", "one of kubernetes, gitops, argocd, rancher");
-        }
-        return new ClusterSettings(r.inCluster(), r.domain(), r.ingressClass(), r.tlsIssuer(), r.repository(), r.branch(), r.path(), r.url(),
-                r.destinationServer(), r.argocdProject(), r.rancherClusterId());
+        };
     }
 
     private static void requireText(String field, String value) {
@@ -131,7 +140,7 @@ public class ClusterRegistry {
         requireText(field, value);
         try {
             URI uri = URI.create(value);
-            if (!("https".equals(uri.getScheme()) || "http".equals(uri.getScheme())) || uri.getHost() == null || uri.getUserInfo() != null) {
+            if (!("https".equals(uri.getScheme()) || "http".equals(uri.getScheme())) || uri.getHost() == null || uri.getRawUserInfo() != null) {
                 throw new IllegalArgumentException();
             }
         } catch (IllegalArgumentException e) {
@@ -139,13 +148,30 @@ public class ClusterRegistry {
         }
     }
 
+    /** https or ssh (a user name, no password), scp-like {@code git@host:path}, or an absolute path on this machine. */
     private static void requireGitUrl(String value) {
         requireText("repository", value);
-        boolean url = value.startsWith("https://") || value.startsWith("http://") || value.startsWith("ssh://") || value.startsWith("git@")
-                || value.startsWith("file://") || value.startsWith("/");
-        if (!url || value.matches("^[a-z]+://[^/]*@.*") && !value.startsWith("ssh://")) {
-            throw ProblemException.invalidField("repository", "must be a Git URL (https, ssh) or an absolute path, without credentials in it "
-                    + "(give them as git_token or token)");
+        boolean ok;
+        if (value.startsWith("/")) {
+            ok = !value.contains("/../") && !value.endsWith("/..");
+        } else if (value.matches("[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:[^:@]+")) {
+            ok = true;
+        } else {
+            try {
+                URI uri = URI.create(value);
+                String user = uri.getRawUserInfo();
+                ok = uri.getHost() != null && switch (String.valueOf(uri.getScheme())) {
+                    case "https", "http" -> user == null;
+                    case "ssh" -> user == null || !user.contains(":");
+                    default -> false;
+                };
+            } catch (IllegalArgumentException e) {
+                ok = false;
+            }
+        }
+        if (!ok) {
+            throw ProblemException.invalidField("repository", "must be a Git URL (https, ssh) or an absolute path, without a password or token "
+                    + "in it (give those as token or git_token)");
         }
     }
 
@@ -171,7 +197,7 @@ public class ClusterRegistry {
         String url = json.read(rancher.settings, ClusterSettings.class).url();
         try {
             List<ClusterList.RancherClusterView> out = new ArrayList<>();
-            for (RancherTarget.RancherCluster k : ((RancherTarget) targets.of(rancher)).knownClusters()) {
+            for (RancherTarget.RancherCluster k : ((RancherTarget) targets.of(rancher)).knownClusters()) { // of() fails inside the try
                 String as = registered.stream().filter(c -> "rancher".equals(c.kind) && json.read(c.settings, ClusterSettings.class).url().equals(url)
                         && k.id().equals(json.read(c.settings, ClusterSettings.class).rancherClusterId())).map(c -> c.name).findFirst().orElse(null);
                 if (out.stream().noneMatch(o -> o.id().equals(k.id()))) {
@@ -179,7 +205,7 @@ public class ClusterRegistry {
                 }
             }
             return out;
-        } catch (DeployFailure e) {
+        } catch (DeployFailure | RuntimeException e) {
             return List.of(new ClusterList.RancherClusterView(url, null, null, null, null, e.getMessage()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -191,18 +217,19 @@ public class ClusterRegistry {
     @WithSession
     public Uni<ClusterView> get(Caller caller, UUID id) {
         if (LOCAL_ID.equals(id)) {
-            return Blocking.offEventLoop(() -> probe(targets.local())).map(p -> withProbe(localView(), p));
+            return Blocking.offEventLoop(() -> probe(targets::local)).map(p -> withProbe(localView(), p));
         }
         return clusters.findById(id).onItem().ifNull().failWith(() -> ProblemException.notFound("cluster", id))
-                .chain(c -> Blocking.offEventLoop(() -> probe(targets.of(c))).map(p -> view(c, p.reachable(), p.detail())));
+                .chain(c -> Blocking.offEventLoop(() -> probe(() -> targets.of(c))).map(p -> view(c, p.reachable(), p.detail())));
     }
 
     private record Probe(boolean reachable, String detail) {
     }
 
-    private static Probe probe(io.openpaas.deploy.targets.DeployTarget target) {
+    /** Asks the target whether it answers; a target that cannot even be built (its credentials do not unseal) is unreachable too. */
+    private static Probe probe(java.util.function.Supplier<io.openpaas.deploy.targets.DeployTarget> target) {
         try {
-            return new Probe(true, target.probe());
+            return new Probe(true, target.get().probe());
         } catch (DeployFailure | RuntimeException e) {
             return new Probe(false, e.getMessage());
         } catch (InterruptedException e) {

@@ -60,7 +60,7 @@ public final class ArgoCdTarget extends GitOpsTarget {
 
     @Override
     public String probe() throws DeployFailure, InterruptedException {
-        return guard.idempotent("reading ArgoCD's version", () -> "ArgoCD " + argo.get("/api/version").path("Version").asText("(version unknown)"));
+        return guard.once("reading ArgoCD's version", () -> "ArgoCD " + argo.get("/api/version").path("Version").asText("(version unknown)"));
     }
 
     @Override
@@ -96,7 +96,10 @@ public final class ArgoCdTarget extends GitOpsTarget {
             String sync = status.path("sync").path("status").asText("Unknown");
             String health = status.path("health").path("status").asText("Unknown");
             boolean atRevision = revision.equals(status.path("sync").path("revision").asText());
-            String phase = status.path("operationState").path("phase").asText("");
+            // the outcome of this sync, not of an earlier one still on record
+            boolean ourSync = revision.equals(status.path("operationState").path("operation").path("sync").path("revision").asText())
+                    || revision.equals(status.path("operationState").path("syncResult").path("revision").asText());
+            String phase = ourSync ? status.path("operationState").path("phase").asText("") : "";
             String now = sync + (atRevision ? " at " + revision.substring(0, 12) : "") + ", " + health;
             if (!now.equals(last)) {
                 progress.log("ArgoCD: " + now);

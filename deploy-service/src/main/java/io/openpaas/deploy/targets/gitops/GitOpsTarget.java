@@ -93,7 +93,7 @@ public class GitOpsTarget implements DeployTarget {
 
     @Override
     public String probe() throws DeployFailure, InterruptedException {
-        return guard.idempotent("reading the repository", () -> {
+        return guard.once("reading the repository", () -> {
             var refs = Git.lsRemoteRepository().setRemote(remoteUri().toString()).setCredentialsProvider(credentials.orElse(null)).setTimeout(10)
                     .setHeads(true).call();
             return "Git repository, " + refs.size() + " branch" + (refs.size() == 1 ? "" : "es");
@@ -200,6 +200,7 @@ public class GitOpsTarget implements DeployTarget {
         Git git;
         if (Files.isDirectory(workTree.resolve(".git"))) {
             git = Git.open(workTree.toFile());
+            git.remoteSetUrl().setRemoteName("origin").setRemoteUri(uri).call(); // the registered repository, whatever the clone held
         } else {
             Files.createDirectories(workTree);
             git = Git.init().setInitialBranch(branch).setDirectory(workTree.toFile()).call();
@@ -229,6 +230,11 @@ public class GitOpsTarget implements DeployTarget {
 
     private static boolean isRemoteUrl(String location) {
         return location.contains("://") || location.startsWith("git@");
+    }
+
+    @Override
+    public boolean observesReplicas() {
+        return false;
     }
 
     /** A repository has no replicas to look at: what runs is the cluster's business. */

@@ -69,6 +69,20 @@ public final class KubernetesManifests {
         return truncate("openpaas-" + spec.projectSlug());
     }
 
+    /** At most 63 characters; a longer name keeps a hash of the whole, so two long names that share a beginning stay apart. */
+    private static String truncate(String name) {
+        if (name.length() <= 63) {
+            return name;
+        }
+        try {
+            String hash = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(name.getBytes(StandardCharsets.UTF_8)))
+                    .substring(0, 8);
+            return name.substring(0, 54).replaceAll("-+$", "") + "-" + hash;
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** The host name a public port answers on. */
     public static String host(WorkloadSpec spec, WorkloadSpec.Port port, Exposure exposure) {
         WorkloadSpec.Port first = spec.ports().stream().filter(WorkloadSpec.Port::exposed).findFirst().orElse(port);
@@ -90,9 +104,8 @@ public final class KubernetesManifests {
         if (spec.ports().stream().anyMatch(WorkloadSpec.Port::exposed)) {
             objects.add(ingress(spec, exposure));
         }
-        WorkloadSpec.Bounds bounds = spec.scaling();
-        if (bounds.min() != bounds.max()) {
-            objects.add(autoscaler(spec, bounds));
+        if (autoscaled(spec)) {
+            objects.add(autoscaler(spec, spec.scaling()));
         }
         if (spec.replicas() > 1) {
             objects.add(disruptionBudget(spec));
@@ -114,6 +127,11 @@ public final class KubernetesManifests {
             }
         }
         return out.toString();
+    }
+
+    /** A cluster scales the service itself when its bounds leave room (min < max). */
+    public static boolean autoscaled(WorkloadSpec spec) {
+        return spec.scaling().min() != spec.scaling().max();
     }
 
     private static ObjectMeta meta(WorkloadSpec spec) {
@@ -145,7 +163,8 @@ public final class KubernetesManifests {
         }
         return new DeploymentBuilder().withMetadata(meta(spec))
                 .withNewSpec()
-                .withReplicas(spec.replicas())
+                // an autoscaled service's count is the autoscaler's: applying one would fight it at each rollout
+                .withReplicas(autoscaled(spec) ? null : spec.replicas())
                 .withRevisionHistoryLimit(5)
                 .withProgressDeadlineSeconds(exposure.progressDeadlineSeconds())
                 .withNewSelector().withMatchLabels(selector(spec)).endSelector()
@@ -245,7 +264,9 @@ public final class KubernetesManifests {
     private static HorizontalPodAutoscaler autoscaler(WorkloadSpec spec, WorkloadSpec.Bounds bounds) {
         return new HorizontalPodAutoscalerBuilder().withMetadata(meta(spec)).withNewSpec()
                 .withNewScaleTargetRef().withApiVersion("apps/v1").withKind("Deployment").withName(spec.serviceSlug()).endScaleTargetRef()
-                .withMinReplicas(Math.max(1, bounds.min())).withMaxReplicas(Math.max(1, bounds.max()))
+                // the count asked for (a scale) is the floor the autoscaler keeps, within the bounds
+                .withMinReplicas(Math.min(Math.max(1, bounds.max()), Math.max(Math.max(1, bounds.min()), spec.replicas())))
+                .withMaxReplicas(Math.max(1, bounds.max()))
                 .addNewMetric().withType("Resource").withNewResource().withName("cpu").withNewTarget().withType("Utilization")
                 .withAverageUtilization(70).endTarget().endResource().endMetric()
                 .endSpec().build();
@@ -277,7 +298,4 @@ public final class KubernetesManifests {
         return name.length() <= 15 ? name : name.substring(0, 15);
     }
 
-    private static String truncate(String name) {
-        return name.length() <= 63 ? name : name.substring(0, 63).replaceAll("-+$", "");
-    }
 }

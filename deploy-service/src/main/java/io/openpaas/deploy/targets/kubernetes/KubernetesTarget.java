@@ -76,14 +76,21 @@ public final class KubernetesTarget implements DeployTarget {
 
     @Override
     public String probe() throws DeployFailure, InterruptedException {
-        return guard.idempotent("reading the cluster's version", () -> "Kubernetes " + client.getKubernetesVersion().getGitVersion());
+        // once: a check answers within the call timeout
+        return guard.once("reading the cluster's version", () -> {
+            try {
+                return "Kubernetes " + client.getKubernetesVersion().getGitVersion();
+            } catch (KubernetesClientException e) {
+                throw refusedOrFailed("reading the cluster's version", e);
+            }
+        });
     }
 
     @Override
     public void apply(WorkloadSpec spec, RolloutProgress progress) throws DeployFailure, InterruptedException {
         List<HasMetadata> objects = KubernetesManifests.render(spec, exposure);
         String namespace = KubernetesManifests.namespace(spec);
-        guard.idempotent("creating namespace " + namespace, () -> client.namespaces().resource(new NamespaceBuilder().withNewMetadata()
+        call("creating namespace " + namespace, () -> client.namespaces().resource(new NamespaceBuilder().withNewMetadata()
                 .withName(namespace).addToLabels("app.kubernetes.io/managed-by", KubernetesManifests.MANAGED_BY).endMetadata().build())
                 .createOr(NonDeletingOperation::update));
         progress.progressing();
@@ -98,11 +105,16 @@ public final class KubernetesTarget implements DeployTarget {
     }
 
     private void apply(HasMetadata object) throws DeployFailure, InterruptedException {
-        String what = "applying " + object.getKind() + " " + object.getMetadata().getName();
-        guard.idempotent(what, () -> {
+        call("applying " + object.getKind() + " " + object.getMetadata().getName(), () -> serverSideApply
+                ? client.resource(object).fieldManager(FIELD_MANAGER).serverSideApply()
+                : client.resource(object).createOr(NonDeletingOperation::update));
+    }
+
+    /** A call to the API server through the guard: retried when it may be, a 4xx reported as the cluster's answer. */
+    private <T> T call(String what, java.util.concurrent.Callable<T> call) throws DeployFailure, InterruptedException {
+        return guard.idempotent(what, () -> {
             try {
-                return serverSideApply ? client.resource(object).fieldManager(FIELD_MANAGER).serverSideApply()
-                        : client.resource(object).createOr(NonDeletingOperation::update);
+                return call.call();
             } catch (KubernetesClientException e) {
                 throw refusedOrFailed(what, e);
             }
@@ -126,7 +138,7 @@ public final class KubernetesTarget implements DeployTarget {
         String namespace = KubernetesManifests.namespace(spec);
         for (Class<? extends HasMetadata> kind : OPTIONAL) {
             if (rendered.stream().noneMatch(kind::isInstance)) {
-                guard.idempotent("removing " + kind.getSimpleName() + " " + spec.serviceSlug(),
+                call("removing " + kind.getSimpleName() + " " + spec.serviceSlug(),
                         () -> client.resources(kind).inNamespace(namespace).withName(spec.serviceSlug()).delete());
             }
         }
@@ -143,8 +155,20 @@ public final class KubernetesTarget implements DeployTarget {
         long giveUpAt = System.nanoTime() + Duration.ofSeconds(exposure.progressDeadlineSeconds()).plusSeconds(30).toNanos();
         String last = "";
         while (true) {
-            Deployment d = guard.idempotent("reading the rollout", () -> client.apps().deployments().inNamespace(namespace)
-                    .withName(spec.serviceSlug()).get());
+            Deployment d;
+            try {
+                d = call("reading the rollout", () -> client.apps().deployments().inNamespace(namespace).withName(spec.serviceSlug()).get());
+            } catch (OutboundGuard.RefusedFailure refused) {
+                throw refused;
+            } catch (DeployFailure unanswered) {
+                // the API server may be away for a while (an upgrade): the deadline decides, not one missed read
+                if (System.nanoTime() > giveUpAt) {
+                    throw unanswered;
+                }
+                progress.log("the cluster did not answer (" + unanswered.getMessage() + "); asking again");
+                Thread.sleep(pollEvery.toMillis());
+                continue;
+            }
             if (d == null) {
                 throw new DeployFailure("the Deployment " + namespace + "/" + spec.serviceSlug() + " disappeared during the rollout");
             }
@@ -153,15 +177,17 @@ public final class KubernetesTarget implements DeployTarget {
             boolean seen = status != null && (generation == null || (status.getObservedGeneration() != null
                     && status.getObservedGeneration() >= generation));
             if (seen) {
+                // what the Deployment asks for now: an autoscaler may have changed it
+                int wanted = d.getSpec() != null && d.getSpec().getReplicas() != null ? d.getSpec().getReplicas() : spec.replicas();
                 int updated = orZero(status.getUpdatedReplicas());
                 int available = orZero(status.getAvailableReplicas());
                 int total = orZero(status.getReplicas());
-                String now = updated + "/" + spec.replicas() + " updated, " + available + " available";
+                String now = updated + "/" + wanted + " updated, " + available + " available";
                 if (!now.equals(last)) {
                     progress.log(now);
                     last = now;
                 }
-                if (updated >= spec.replicas() && available >= spec.replicas() && total <= spec.replicas()) {
+                if (updated >= wanted && available >= wanted && total <= wanted) {
                     return;
                 }
                 for (DeploymentCondition c : status.getConditions() == null ? List.<DeploymentCondition>of() : status.getConditions()) {
@@ -295,9 +321,9 @@ public final class KubernetesTarget implements DeployTarget {
             List<Class<? extends HasMetadata>> kinds = new ArrayList<>(OPTIONAL);
             kinds.add(0, Deployment.class);
             for (Class<? extends HasMetadata> kind : kinds) {
-                for (HasMetadata object : guard.idempotent("listing " + kind.getSimpleName(),
+                for (HasMetadata object : call("listing " + kind.getSimpleName(),
                         () -> client.resources(kind).inAnyNamespace().withLabel(KubernetesManifests.SERVICE, label).list().getItems())) {
-                    guard.idempotent("removing " + object.getKind(), () -> client.resource(object).delete());
+                    call("removing " + object.getKind(), () -> client.resource(object).delete());
                 }
             }
         } catch (DeployFailure e) {

@@ -62,7 +62,7 @@ public final class RancherTarget implements DeployTarget {
 
     @Override
     public String probe() throws DeployFailure, InterruptedException {
-        JsonNode c = guard.idempotent("reading the cluster in Rancher", () -> rancher.get("/v3/clusters/" + rancherClusterId));
+        JsonNode c = guard.once("reading the cluster in Rancher", () -> rancher.get("/v3/clusters/" + rancherClusterId));
         return "Rancher cluster " + c.path("name").asText(rancherClusterId) + " (" + c.path("state").asText("state unknown") + ")";
     }
 

@@ -83,9 +83,15 @@ class ArgoCdTargetTest {
     }
 
     static String status(String sync, String revision, String health, String phase) {
+        return status(sync, revision, health, phase, revision);
+    }
+
+    /** An Application's status; {@code synced} is the revision its last operation synced to. */
+    static String status(String sync, String revision, String health, String phase, String synced) {
         return "{\"metadata\":{\"name\":\"app\"},\"status\":{\"sync\":{\"status\":\"" + sync + "\",\"revision\":\"" + revision + "\"},"
                 + "\"health\":{\"status\":\"" + health + "\",\"message\":\"Deployment has 0 available replicas\"},"
-                + "\"operationState\":{\"phase\":\"" + phase + "\",\"message\":\"one or more objects failed to apply\"}}}";
+                + "\"operationState\":{\"operation\":{\"sync\":{\"revision\":\"" + synced + "\"}},\"phase\":\"" + phase
+                + "\",\"message\":\"one or more objects failed to apply\"}}}";
     }
 
     /** The revision the target asked ArgoCD to sync to, once it did. */
@@ -139,9 +145,16 @@ class ArgoCdTargetTest {
         String reason = rollout.get(10, TimeUnit.SECONDS);
         assertTrue(reason.contains("Degraded") && reason.contains("0 available replicas"), reason);
 
+        // an earlier sync's failure still on record is not this one's
         argo.resetRequests();
-        argo.stubFor(get(urlEqualTo("/api/v1/applications/" + app)).willReturn(okJson(status("OutOfSync", "x", "Missing", "Failed"))));
-        reason = failure(target).get(10, TimeUnit.SECONDS);
+        argo.stubFor(get(urlEqualTo("/api/v1/applications/" + app)).willReturn(okJson(status("OutOfSync", "x", "Missing", "Failed", "old"))));
+        rollout = failure(target);
+        String second = syncedRevision();
+        Await.until("a few looks at the Application", Duration.ofSeconds(10), () -> argo.findAll(
+                com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor(urlEqualTo("/api/v1/applications/" + app))).size() >= 5);
+        assertTrue(!rollout.isDone(), "an old sync's failure does not fail this rollout");
+        argo.stubFor(get(urlEqualTo("/api/v1/applications/" + app)).willReturn(okJson(status("OutOfSync", "x", "Missing", "Failed", second))));
+        reason = rollout.get(10, TimeUnit.SECONDS);
         assertTrue(reason.contains("could not sync") && reason.contains("failed to apply"), reason);
     }
 
@@ -163,10 +176,31 @@ class ArgoCdTargetTest {
         assertTrue(reason.contains("did not answer"), reason);
         assertTrue(Duration.ofNanos(System.nanoTime() - start).toSeconds() < 15, "bounded by the call timeout and three attempts");
 
-        argo.stubFor(get(urlEqualTo("/api/version")).inScenario("flaky").whenScenarioStateIs(Scenario.STARTED)
+        // an upsert may be sent again: one 503 is retried; a check is asked once and reports what it got
+        String upsert = "/api/v1/applications?upsert=true&validate=false";
+        argo.stubFor(post(urlEqualTo(upsert)).inScenario("flaky").whenScenarioStateIs(Scenario.STARTED)
                 .willReturn(aResponse().withStatus(503)).willSetStateTo("up"));
-        argo.stubFor(get(urlEqualTo("/api/version")).inScenario("flaky").whenScenarioStateIs("up").willReturn(okJson("{\"Version\":\"v2.13.1\"}")));
-        assertEquals("ArgoCD v2.13.1", target("t", Duration.ofSeconds(2), Duration.ofSeconds(30)).probe());
+        argo.stubFor(post(urlEqualTo(upsert)).inScenario("flaky").whenScenarioStateIs("up").willReturn(okJson("{}")));
+        argo.stubFor(get(urlEqualTo("/api/v1/applications/" + app)).willReturn(okJson(status("OutOfSync", "old", "Missing", "Running"))));
+        argo.resetRequests();
+        ArgoCdTarget flaky = target("t", Duration.ofSeconds(2), Duration.ofSeconds(30));
+        CompletableFuture<Void> rollout = CompletableFuture.runAsync(() -> {
+            try {
+                flaky.apply(spec, quiet());
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        String revision = syncedRevision();
+        argo.stubFor(get(urlEqualTo("/api/v1/applications/" + app)).willReturn(okJson(status("Synced", revision, "Healthy", "Succeeded"))));
+        rollout.get(10, TimeUnit.SECONDS);
+        assertEquals(2, argo.findAll(postRequestedFor(urlEqualTo(upsert))).size());
+
+        argo.stubFor(get(urlEqualTo("/api/version")).willReturn(aResponse().withStatus(503)));
+        DeployFailure check = assertThrows(DeployFailure.class, () -> flaky.probe());
+        assertTrue(check.getMessage().contains("503"), check.getMessage());
+        argo.stubFor(get(urlEqualTo("/api/version")).willReturn(okJson("{\"Version\":\"v2.13.1\"}")));
+        assertEquals("ArgoCD v2.13.1", flaky.probe());
     }
 
     @Test

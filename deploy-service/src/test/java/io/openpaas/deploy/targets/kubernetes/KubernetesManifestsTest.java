@@ -81,6 +81,16 @@ class KubernetesManifestsTest {
         assertNotEquals(template(web()), template(web().restartedAt(Instant.parse("2026-11-27T10:00:00Z"))), "a restart replaces every pod");
     }
 
+    @Test
+    void projectsWithLongSlugsThatShareABeginningGetNamespacesOfTheirOwn() {
+        String common = "a".repeat(60);
+        String one = KubernetesManifests.namespace(web().asDeployment(DEPLOYMENT, common + "one", "web"));
+        String two = KubernetesManifests.namespace(web().asDeployment(DEPLOYMENT, common + "two", "web"));
+        assertNotEquals(one, two);
+        assertTrue(one.length() <= 63 && two.length() <= 63 && one.matches("[a-z0-9]([a-z0-9-]*[a-z0-9])?"), one);
+        assertEquals("openpaas-shop", KubernetesManifests.namespace(web()), "a short one is kept whole");
+    }
+
     private static io.fabric8.kubernetes.api.model.PodTemplateSpec template(WorkloadSpec spec) {
         return ((Deployment) KubernetesManifests.render(spec, TLS).get(0)).getSpec().getTemplate();
     }

@@ -66,17 +66,23 @@ class KubernetesTargetApplyTest {
         server.expect().patch().withPath(apply("/apis/apps/v1/namespaces/" + NS + "/deployments/web")).andReturn(200, rolledOut).once();
         server.expect().patch().withPath(apply("/api/v1/namespaces/" + NS + "/services/web")).andReturn(200, "{}").once();
         server.expect().patch().withPath(apply("/apis/networking.k8s.io/v1/namespaces/" + NS + "/ingresses/web")).andReturn(200, "{}").once();
+        // the status still describes the previous generation: not done until the controller has seen this one
+        Deployment stale = new DeploymentBuilder(rolledOut).editStatus().withObservedGeneration(1L).endStatus().build();
+        server.expect().get().withPath("/apis/apps/v1/namespaces/" + NS + "/deployments/web").andReturn(200, stale).times(3);
         server.expect().get().withPath("/apis/apps/v1/namespaces/" + NS + "/deployments/web").andReturn(200, rolledOut).always();
 
         target.apply(spec, line -> {
         });
 
         List<RecordedRequest> patches = new ArrayList<>();
+        int reads = 0;
         for (RecordedRequest r; (r = server.takeRequest(100, TimeUnit.MILLISECONDS)) != null; ) {
             if ("PATCH".equals(r.getMethod())) {
                 patches.add(r);
             }
+            reads += "GET".equals(r.getMethod()) && r.getPath().endsWith("/deployments/web") ? 1 : 0;
         }
+        assertEquals(4, reads, "three reads of the previous generation's status, then the one that shows this generation done");
         assertEquals(List.of("/apis/apps/v1/namespaces/" + NS + "/deployments/web", "/api/v1/namespaces/" + NS + "/services/web",
                 "/apis/networking.k8s.io/v1/namespaces/" + NS + "/ingresses/web"), patches.stream().map(r -> r.getPath().split("\\?")[0]).toList());
         for (RecordedRequest patch : patches) {
