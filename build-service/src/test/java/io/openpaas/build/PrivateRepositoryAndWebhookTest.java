@@ -1,5 +1,6 @@
 package io.openpaas.build;
 
+import io.openpaas.common.testing.GitHttpServer;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;

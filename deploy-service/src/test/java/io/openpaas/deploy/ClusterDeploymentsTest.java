@@ -199,6 +199,18 @@ class ClusterDeploymentsTest extends DeployWorld {
     }
 
     @Test
+    void newScalingBoundsReachTheClustersAutoscaler() {
+        String first = deploy(IMAGE_ONE);
+        awaitObject("applied", d -> true);
+        rolledOut(1);
+        awaitAvailable(first);
+        publish("PAAS_SERVICE", "service", "updated", project, service, serviceData("test", false).replace("\"max\":5", "\"max\":8"));
+        Await.until("the new bounds applied", Duration.ofSeconds(30), () -> kube.autoscaling().v2().horizontalPodAutoscalers()
+                .inNamespace(namespace()).withName(slug).get().getSpec().getMaxReplicas() == 8);
+        assertEquals("config", Sql.text("select trigger from deploys.deployments where service_id = ?::uuid order by id desc limit 1", service));
+    }
+
+    @Test
     void aDeletedServiceLeavesNothingInTheCluster() {
         String first = deploy(IMAGE_ONE);
         awaitObject("applied", d -> true);
@@ -272,18 +284,48 @@ class ClusterDeploymentsTest extends DeployWorld {
     }
 
     @Test
+    void theClustersARegisteredRancherKnowsAreListedWithTheRegisteredOnes() {
+        var rancher = new com.github.tomakehurst.wiremock.WireMockServer(com.github.tomakehurst.wiremock.core.WireMockConfiguration.options()
+                .dynamicPort());
+        rancher.start();
+        String id = null;
+        try {
+            String rancherToken = "token-" + UUID.randomUUID() + ":secret";
+            rancher.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get("/v3/clusters").withHeader("Authorization",
+                    com.github.tomakehurst.wiremock.client.WireMock.equalTo("Bearer " + rancherToken)).willReturn(com.github.tomakehurst.wiremock
+                            .client.WireMock.okJson("{\"type\":\"collection\",\"data\":[{\"id\":\"c-m-abc12\",\"name\":\"edge-eu\","
+                                    + "\"state\":\"active\"},{\"id\":\"c-m-zz9\",\"name\":\"lab\",\"state\":\"provisioning\"}]}")));
+            String name = "edge-" + UUID.randomUUID().toString().substring(0, 6);
+            id = register("{\"name\":\"" + name + "\",\"kind\":\"rancher\",\"url\":\"" + rancher.baseUrl() + "\",\"token\":\""
+                    + rancherToken + "\",\"rancher_cluster_id\":\"c-m-abc12\"}");
+            var listed = given().auth().oauth2(TestTokens.user(viewer)).get("/api/v1/clusters").then().statusCode(200).extract();
+            String url = rancher.baseUrl();
+            assertEquals(name, listed.jsonPath().getString("rancher_clusters.find { it.rancher == '" + url + "' && it.id == 'c-m-abc12' }.registered_as"));
+            assertEquals("provisioning", listed.jsonPath().getString("rancher_clusters.find { it.rancher == '" + url + "' && it.id == 'c-m-zz9' }.state"));
+            assertNull(listed.jsonPath().getString("rancher_clusters.find { it.rancher == '" + url + "' && it.id == 'c-m-zz9' }.registered_as"));
+            assertFalse(listed.asString().contains(rancherToken), "the Rancher token is never shown");
+        } finally {
+            if (id != null) { // the other tests list clusters too: no Rancher that has gone away
+                given().auth().oauth2(TestTokens.admin()).delete("/api/v1/clusters/" + id).then().statusCode(204);
+            }
+            rancher.stop();
+        }
+    }
+
+    @Test
     void registrationIsCheckedPerKindAndAClusterInUseCannotBeRemoved() {
         String admin = TestTokens.admin();
+        String run = UUID.randomUUID().toString().substring(0, 6); // names of this run only: the database outlives it
         for (String body : List.of("{\"name\":\"local\",\"kind\":\"gitops\"}", "{\"name\":\"" + cluster + "\",\"kind\":\"gitops\"}")) {
             given().auth().oauth2(admin).contentType("application/json").body(body).post("/api/v1/clusters").then().statusCode(409);
         }
-        for (String body : List.of("{\"name\":\"x1\",\"kind\":\"kubernetes\"}", "{\"name\":\"x2\",\"kind\":\"nomad\"}",
-                "{\"name\":\"x3\",\"kind\":\"argocd\",\"url\":\"https://argo.example.com\",\"repository\":\"https://git.example.com/r.git\"}",
-                "{\"name\":\"x4\",\"kind\":\"rancher\",\"url\":\"https://user:pw@rancher.example.com\",\"token\":\"t\",\"rancher_cluster_id\":\"c-1\"}",
-                "{\"name\":\"x5\",\"kind\":\"gitops\",\"repository\":\"https://user:pw@git.example.com/r.git\"}", "{\"name\":\"Not A Name\",\"kind\":\"gitops\"}",
-                "{\"name\":\"x6\",\"kind\":\"gitops\",\"path\":\"../../etc\"}", "{\"name\":\"x7\",\"kind\":\"gitops\",\"path\":\"a/.git/hooks\"}",
-                "{\"name\":\"x8\",\"kind\":\"gitops\",\"branch\":\"main..x\"}",
-                "{\"name\":\"x9\",\"kind\":\"gitops\",\"repository\":\"ssh://git:secret@git.example.com/r.git\"}")) {
+        for (String body : List.of("{\"name\":\"x1-" + run + "\",\"kind\":\"kubernetes\"}", "{\"name\":\"x2-" + run + "\",\"kind\":\"nomad\"}",
+                "{\"name\":\"x3-" + run + "\",\"kind\":\"argocd\",\"url\":\"https://argo.example.com\",\"repository\":\"https://git.example.com/r.git\"}",
+                "{\"name\":\"x4-" + run + "\",\"kind\":\"rancher\",\"url\":\"https://user:pw@rancher.example.com\",\"token\":\"t\",\"rancher_cluster_id\":\"c-1\"}",
+                "{\"name\":\"x5-" + run + "\",\"kind\":\"gitops\",\"repository\":\"https://user:pw@git.example.com/r.git\"}", "{\"name\":\"Not A Name\",\"kind\":\"gitops\"}",
+                "{\"name\":\"x6-" + run + "\",\"kind\":\"gitops\",\"path\":\"../../etc\"}", "{\"name\":\"x7-" + run + "\",\"kind\":\"gitops\",\"path\":\"a/.git/hooks\"}",
+                "{\"name\":\"x8-" + run + "\",\"kind\":\"gitops\",\"branch\":\"main..x\"}",
+                "{\"name\":\"x9-" + run + "\",\"kind\":\"gitops\",\"repository\":\"ssh://git:secret@git.example.com/r.git\"}")) {
             given().auth().oauth2(admin).contentType("application/json").body(body).post("/api/v1/clusters").then().statusCode(400)
                     .contentType("application/problem+json");
         }
@@ -294,14 +336,14 @@ class ClusterDeploymentsTest extends DeployWorld {
         for (String k : List.of(exec, file)) {
             try {
                 String problem = given().auth().oauth2(admin).contentType("application/json").body(json.writeValueAsString(java.util.Map.of("name",
-                        "x10", "kind", "kubernetes", "kubeconfig", k))).post("/api/v1/clusters").then().statusCode(400).extract().asString();
+                        "x10-" + run, "kind", "kubernetes", "kubeconfig", k))).post("/api/v1/clusters").then().statusCode(400).extract().asString();
                 assertTrue(problem.contains("kubeconfig"), problem);
             } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
                 throw new IllegalStateException(e);
             }
         }
         assertFalse(java.nio.file.Files.exists(java.nio.file.Path.of("/tmp/openpaas-exec-" + clusterId)), "the command never ran");
-        assertEquals(0, Sql.count("select count(*) from deploys.clusters where name in ('x1', 'x2', 'x3', 'x4', 'x5', 'x6', 'x7', 'x8', 'x9', 'x10')"));
+        assertEquals(0, Sql.count("select count(*) from deploys.clusters where name like ?", "%-" + run));
         given().auth().oauth2(admin).delete("/api/v1/clusters/" + clusterId).then().statusCode(409);
         given().auth().oauth2(admin).delete("/api/v1/clusters/00000000-0000-0000-0000-000000000000").then().statusCode(409);
     }

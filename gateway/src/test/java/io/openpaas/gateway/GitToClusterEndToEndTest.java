@@ -109,6 +109,14 @@ class GitToClusterEndToEndTest {
             for (JsonNode e : test.events("paas.deploy._.>", clusterId)) {
                 assertFalse(e.toString().contains(PLANTED), e.toString());
             }
+            // nor in any service's log
+            try (var logs = Files.list(PlatformProcesses.workDir)) {
+                List<Path> files = logs.filter(f -> f.toString().endsWith(".log")).toList();
+                assertTrue(files.stream().anyMatch(f -> f.getFileName().toString().equals("deploy-service.log")), files.toString());
+                for (Path log : files) {
+                    assertFalse(Files.readString(log).contains(PLANTED), log.toString());
+                }
+            }
         } finally {
             server.destroy();
         }

@@ -97,7 +97,13 @@ public class SourcesProjector implements EventHandler {
                         String newKey = rolled(data.path("ports").isArray() ? data.path("ports").toString() : "[]", newRuntime,
                                 source.path("image").isTextual() ? source.path("image").asText() : "");
                         boolean newCount = !oldRuntime.path("replicas").path("desired").equals(newRuntime.path("replicas").path("desired"));
-                        return oldKey.equals(newKey) ? Uni.createFrom().voidItem() : rollToNewSettings(serviceId, newCount);
+                        boolean newBounds = !oldRuntime.path("replicas").equals(newRuntime.path("replicas"));
+                        if (!oldKey.equals(newKey)) {
+                            return rollToNewSettings(serviceId, newCount);
+                        }
+                        // new bounds change nothing that runs here, but a cluster's autoscaler takes them
+                        return !newBounds ? Uni.createFrom().voidItem() : services.findInTransaction(serviceId).chain(service ->
+                                service == null || "local".equals(service.cluster()) ? Uni.createFrom().voidItem() : rollToNewSettings(serviceId, false));
                     }));
         }
         return upsertService(serviceId, data, deleted, event).replaceWithVoid();

@@ -34,6 +34,7 @@ public final class OutboundGuard {
     private final Duration openFor;
     private int consecutiveFailures;
     private long openUntil;
+    private String lastFailure = "";
 
     public OutboundGuard(String endpoint, int attempts, Backoff backoff, int openAfter, Duration openFor) {
         this.endpoint = endpoint;
@@ -64,7 +65,7 @@ public final class OutboundGuard {
             synchronized (this) {
                 if (System.nanoTime() < openUntil) {
                     throw new DeployFailure(endpoint + " is unreachable (" + consecutiveFailures + " failures in a row; calls paused for "
-                            + openFor.toSeconds() + " s): " + describe(last));
+                            + openFor.toSeconds() + " s): " + lastFailure);
                 }
             }
             try {
@@ -82,6 +83,7 @@ public final class OutboundGuard {
             } catch (Exception e) {
                 last = e;
                 synchronized (this) {
+                    lastFailure = describe(e);
                     if (++consecutiveFailures >= openAfter) {
                         openUntil = System.nanoTime() + openFor.toNanos();
                     }

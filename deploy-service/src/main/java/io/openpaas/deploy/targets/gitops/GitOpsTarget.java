@@ -156,28 +156,15 @@ public class GitOpsTarget implements DeployTarget {
         for (int attempt = 1; ; attempt++) {
             String pushed = guard.once("committing to the repository", () -> {
                 try (Git git = open()) {
-                    change.apply(workTree);
-                    git.add().addFilepattern(".").call();
-                    git.add().addFilepattern(".").setUpdate(true).call();
-                    ObjectId id = git.commit().setMessage(message).setAuthor(AUTHOR).setCommitter(AUTHOR).setAllowEmpty(true)
-                            .setSign(false).call().getId();
-                    for (PushResult result : git.push().setRemote("origin").setRefSpecs(new org.eclipse.jgit.transport.RefSpec(
-                            "HEAD:refs/heads/" + branch)).setCredentialsProvider(credentials.orElse(null)).setTimeout(20).call()) {
-                        for (RemoteRefUpdate update : result.getRemoteUpdates()) {
-                            // the branch moved, or another push holds its lock right now: again, on top of it
-                            if (update.getStatus() == RemoteRefUpdate.Status.REJECTED_NONFASTFORWARD
-                                    || update.getStatus() == RemoteRefUpdate.Status.REJECTED_REMOTE_CHANGED
-                                    || update.getStatus() == RemoteRefUpdate.Status.REJECTED_OTHER_REASON && update.getMessage() != null
-                                    && update.getMessage().contains("lock")) {
-                                return null;
-                            }
-                            if (update.getStatus() != RemoteRefUpdate.Status.OK && update.getStatus() != RemoteRefUpdate.Status.UP_TO_DATE) {
-                                throw new OutboundGuard.Refused("the repository refused the push: " + update.getStatus()
-                                        + (update.getMessage() == null ? "" : " (" + update.getMessage() + ")"));
-                            }
-                        }
+                    return commitAndPush(git, message, change);
+                } catch (org.eclipse.jgit.api.errors.TransportException e) {
+                    // refused credentials are the remote's answer: not retried, and said plainly
+                    String text = String.valueOf(e.getMessage());
+                    if (text.contains("not authorized") || text.contains("Authentication is required") || text.contains("401")
+                            || text.contains("403")) {
+                        throw new OutboundGuard.Refused("the repository refused the credentials: check the cluster's token");
                     }
-                    return id.name();
+                    throw e;
                 }
             });
             if (pushed != null) {
@@ -189,6 +176,32 @@ public class GitOpsTarget implements DeployTarget {
             // another writer pushed meanwhile: start again on top of it, after a random pause so two writers fall out of step
             Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(20, 100L * attempt));
         }
+    }
+
+    /** Commits the change on top of the remote branch and pushes it; null when the push must be made again (the branch moved). */
+    private String commitAndPush(Git git, String message, TreeChange change) throws IOException, GitAPIException {
+        change.apply(workTree);
+        git.add().addFilepattern(".").call();
+        git.add().addFilepattern(".").setUpdate(true).call();
+        ObjectId id = git.commit().setMessage(message).setAuthor(AUTHOR).setCommitter(AUTHOR).setAllowEmpty(true)
+                .setSign(false).call().getId();
+        for (PushResult result : git.push().setRemote("origin").setRefSpecs(new org.eclipse.jgit.transport.RefSpec(
+                "HEAD:refs/heads/" + branch)).setCredentialsProvider(credentials.orElse(null)).setTimeout(20).call()) {
+            for (RemoteRefUpdate update : result.getRemoteUpdates()) {
+                // the branch moved, or another push holds its lock right now: again, on top of it
+                if (update.getStatus() == RemoteRefUpdate.Status.REJECTED_NONFASTFORWARD
+                        || update.getStatus() == RemoteRefUpdate.Status.REJECTED_REMOTE_CHANGED
+                        || update.getStatus() == RemoteRefUpdate.Status.REJECTED_OTHER_REASON && update.getMessage() != null
+                        && update.getMessage().contains("lock")) {
+                    return null;
+                }
+                if (update.getStatus() != RemoteRefUpdate.Status.OK && update.getStatus() != RemoteRefUpdate.Status.UP_TO_DATE) {
+                    throw new OutboundGuard.Refused("the repository refused the push: " + update.getStatus()
+                            + (update.getMessage() == null ? "" : " (" + update.getMessage() + ")"));
+                }
+            }
+        }
+        return id.name();
     }
 
     /** The clone, made on first use (the bare repository too when it is a local path), reset to the remote branch. */

@@ -136,6 +136,37 @@ class GitOpsTargetTest {
     }
 
     @Test
+    void aRemoteBehindAuthenticationGetsTheTokenFromJGitOnlyAndRefusesAWrongOne() throws Exception {
+        Path hosted = Files.createDirectories(root.resolve("hosted"));
+        Git.init().setBare(true).setInitialBranch("main").setDirectory(hosted.resolve("gitops.git").toFile()).call().close();
+        try (io.openpaas.common.testing.GitHttpServer remote = new io.openpaas.common.testing.GitHttpServer(hosted, "openpaas", PLANTED_TOKEN)) {
+            GitOpsTarget authorized = new GitOpsTarget("prod", remote.url("gitops.git"), Optional.of(PLANTED_TOKEN), "main", "prod",
+                    root.resolve("work-remote"), KubernetesManifests.Exposure.defaults());
+            authorized.apply(spec(V1, 1), progress());
+            authorized.apply(spec(V2, 2), progress());
+            bare = hosted.resolve("gitops.git");
+            assertEquals(2, history().size(), "both deployments pushed with the token");
+            assertEquals(V2 + " x2", imageAndReplicas(history().get(0)));
+            try (var files = Files.walk(root.resolve("work-remote/.git"))) { // config, refs, logs: the token is in none
+                for (Path file : files.filter(Files::isRegularFile).toList()) {
+                    assertFalse(new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1).contains(PLANTED_TOKEN), file.toString());
+                }
+            }
+            for (RevCommit c : history()) {
+                assertFalse(c.getFullMessage().contains(PLANTED_TOKEN));
+            }
+
+            GitOpsTarget wrong = new GitOpsTarget("prod", remote.url("gitops.git"), Optional.of("not-the-token"), "main", "prod",
+                    root.resolve("work-wrong"), KubernetesManifests.Exposure.defaults());
+            var failure = org.junit.jupiter.api.Assertions.assertThrows(io.openpaas.deploy.targets.DeployFailure.class,
+                    () -> wrong.apply(spec(V1, 1), progress()));
+            assertTrue(failure.getMessage().contains("refused the credentials"), failure.getMessage());
+            assertFalse(failure.getMessage().contains("not-the-token"), failure.getMessage());
+            assertEquals(2, history().size(), "nothing pushed without the right token");
+        }
+    }
+
+    @Test
     void twoInstancesCommittingAtOnceLoseNothing() throws Exception {
         GitOpsTarget other = new GitOpsTarget("prod", bare.toString(), Optional.empty(), "main", "prod", root.resolve("work-2"),
                 KubernetesManifests.Exposure.defaults());

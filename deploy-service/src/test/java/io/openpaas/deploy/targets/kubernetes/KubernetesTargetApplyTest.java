@@ -96,6 +96,19 @@ class KubernetesTargetApplyTest {
     }
 
     @Test
+    void runtimeLogsComeFromTheServicesPodsEachLinePrefixedWithItsPod() throws Exception {
+        String label = "openpaas.io%2Fservice%3D" + spec.serviceId();
+        server.expect().get().withPath("/api/v1/pods?labelSelector=" + label).andReturn(200, new io.fabric8.kubernetes.api.model.PodListBuilder()
+                .addNewItem().withNewMetadata().withName("web-7d9c-a1").withNamespace(NS).endMetadata().endItem()
+                .addNewItem().withNewMetadata().withName("web-7d9c-b2").withNamespace(NS).endMetadata().endItem().build()).always();
+        server.expect().get().withPath("/api/v1/namespaces/" + NS + "/pods/web-7d9c-a1/log?pretty=false&tailLines=2").andReturn(200, "one\ntwo\n").once();
+        server.expect().get().withPath("/api/v1/namespaces/" + NS + "/pods/web-7d9c-b2/log?pretty=false&tailLines=2").andReturn(200, "three\n").once();
+        List<String> lines = new ArrayList<>();
+        target.logs(spec.serviceId(), 2, null, false, lines::add, new java.util.concurrent.CountDownLatch(0));
+        assertEquals(List.of("web-7d9c-a1 | one", "web-7d9c-a1 | two", "web-7d9c-b2 | three"), lines);
+    }
+
+    @Test
     void aFieldOwnedByAnotherManagerIsAReportedConflictNotForcedOrRetried() throws Exception {
         server.expect().patch().withPath(apply("/apis/apps/v1/namespaces/" + NS + "/deployments/web")).andReturn(409, new StatusBuilder()
                 .withStatus("Failure").withReason("Conflict").withCode(409).withMessage("Apply failed with 1 conflict: conflict with \"kubectl-edit\" "

@@ -1,4 +1,4 @@
-package io.openpaas.build;
+package io.openpaas.common.testing;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -15,14 +15,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A private Git host for tests: Git's own smart-HTTP server ({@code git http-backend}, CGI) behind
- * HTTP basic authentication, on a loopback port.
+ * HTTP basic authentication, on a loopback port; it takes pushes from the authenticated user.
  */
-final class GitHttpServer implements AutoCloseable {
+public final class GitHttpServer implements AutoCloseable {
 
     private final HttpServer server;
     private final AtomicInteger refused = new AtomicInteger();
 
-    GitHttpServer(Path projectRoot, String user, String password) throws IOException {
+    public GitHttpServer(Path projectRoot, String user, String password) throws IOException {
         String expected = "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/", exchange -> {
@@ -39,11 +39,11 @@ final class GitHttpServer implements AutoCloseable {
         server.start();
     }
 
-    String url(String repository) {
+    public String url(String repository) {
         return "http://127.0.0.1:" + server.getAddress().getPort() + "/" + repository;
     }
 
-    int refused() {
+    public int refused() {
         return refused.get();
     }
 
