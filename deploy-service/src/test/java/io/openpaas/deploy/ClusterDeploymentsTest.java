@@ -127,6 +127,9 @@ class ClusterDeploymentsTest extends DeployWorld {
     void aDeploymentIsAppliedFollowedAndAvailableOnceTheClusterReportsItRolledOut() {
         String first = deploy(IMAGE_ONE);
         awaitObject("the Deployment applied", d -> IMAGE_ONE.equals(image(d)));
+        // applied one after the other: the autoscaler is the last
+        Await.until("every object applied", Duration.ofSeconds(15), () -> kube.autoscaling().v2().horizontalPodAutoscalers()
+                .inNamespace(namespace()).withName(slug).get() != null);
         Await.until("PROGRESSING", Duration.ofSeconds(15), () -> "PROGRESSING".equals(state(first)));
         Deployment d = object();
         assertEquals(first, d.getMetadata().getLabels().get("openpaas.io/deployment"));
