@@ -54,10 +54,18 @@ class ClusterDeploymentsTest extends DeployWorld {
         kube = server.createClient();
     }
 
+    /** The clusters this class registered. */
+    static final List<String> registered = new java.util.concurrent.CopyOnWriteArrayList<>();
+
     @AfterAll
     static void stop() {
         kube.close();
         server.destroy();
+        // the database outlives the run: leave no cluster (nor deployment serving on one) that points at a server now gone
+        for (String name : registered) {
+            Sql.execute("update deploys.deployments set state = 'SUPERSEDED' where cluster = ? and state = 'AVAILABLE'", name);
+            Sql.execute("delete from deploys.clusters where name = ?", name);
+        }
     }
 
     static String kubeconfig(String url, String token) {
@@ -66,8 +74,10 @@ class ClusterDeploymentsTest extends DeployWorld {
     }
 
     static String register(String body) {
-        return given().auth().oauth2(TestTokens.admin()).contentType("application/json").body(body).post("/api/v1/clusters")
-                .then().statusCode(201).extract().path("id");
+        var created = given().auth().oauth2(TestTokens.admin()).contentType("application/json").body(body).post("/api/v1/clusters")
+                .then().statusCode(201).extract();
+        registered.add(created.path("name"));
+        return created.path("id");
     }
 
     @BeforeEach

@@ -177,6 +177,11 @@ class DeploymentFlowTest extends DeployWorld {
         assertTrue(reason.contains("not available"), reason);
     }
 
+    @org.junit.jupiter.api.AfterAll
+    static void forgetTheMatrixClusters() {
+        io.openpaas.common.testing.Sql.execute("delete from deploys.clusters where kind = 'gitops' and name ~ '^[gm]-[0-9a-f]{8}$'");
+    }
+
     /** A cluster registered for one cell of the matrix. */
     static String gitopsCluster() {
         return given().auth().oauth2(TestTokens.admin()).contentType("application/json").body("{\"name\":\"g-" + UUID.randomUUID().toString()

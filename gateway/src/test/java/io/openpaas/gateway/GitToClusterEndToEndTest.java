@@ -109,6 +109,13 @@ class GitToClusterEndToEndTest {
             for (JsonNode e : test.events("paas.deploy._.>", clusterId)) {
                 assertFalse(e.toString().contains(PLANTED), e.toString());
             }
+            // the project goes, its service leaves the cluster, and the cluster, named by no one now, can be removed
+            given().auth().oauth2(jwt).delete("/api/v1/projects/" + project).then().statusCode(204);
+            Await.until("the service removed from the cluster", Duration.ofSeconds(30), () -> kube.apps().deployments().inNamespace(namespace)
+                    .withName(slug).get() == null);
+            Await.until("the cluster removed", Duration.ofSeconds(30), () -> given().auth().oauth2(jwt).delete("/api/v1/clusters/" + clusterId)
+                    .statusCode() == 204);
+
             // nor in any service's log
             try (var logs = Files.list(PlatformProcesses.workDir)) {
                 List<Path> files = logs.filter(f -> f.toString().endsWith(".log")).toList();

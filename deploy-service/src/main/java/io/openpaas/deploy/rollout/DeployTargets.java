@@ -64,8 +64,11 @@ public class DeployTargets {
     private final SecretCipher cipher;
     private final DeployTarget local;
     private final Map<UUID, Built> built = new ConcurrentHashMap<>();
+    /** Quarkus' own: every cluster's client shares its event loops instead of starting a Vert.x of its own. */
+    private final io.vertx.core.Vertx vertx;
 
-    public DeployTargets(DeployConfig config, ObjectMapper mapper, Json json, Pool pool) {
+    public DeployTargets(DeployConfig config, ObjectMapper mapper, Json json, Pool pool, io.vertx.core.Vertx vertx) {
+        this.vertx = vertx;
         this.config = config;
         this.mapper = mapper;
         this.json = json;
@@ -127,11 +130,16 @@ public class DeployTargets {
         }
     }
 
-    /** Every target there is now, by cluster name: local and each registered cluster's (one that cannot be built is left out, and logged). */
-    public Map<String, DeployTarget> all() {
+    /**
+     * The targets something serves on now, by cluster name: local and each registered cluster with
+     * an AVAILABLE deployment (one that cannot be built is left out, and logged). Registered
+     * clusters nothing runs on are not asked.
+     */
+    public Map<String, DeployTarget> serving() {
         Map<String, DeployTarget> out = new java.util.LinkedHashMap<>();
         out.put(LOCAL, local);
-        Blocking.await(() -> pool.query("select id, name, kind, settings, credentials, version from clusters").execute()
+        Blocking.await(() -> pool.query("select id, name, kind, settings, credentials, version from clusters c where exists "
+                + "(select 1 from deployments d where d.cluster = c.name and d.state = 'AVAILABLE')").execute()
                 .invoke(rows -> rows.forEach(row -> {
                     try {
                         out.put(row.getString(1), of(row));
@@ -208,7 +216,9 @@ public class DeployTargets {
         k8s.setConnectionTimeout(timeout);
         k8s.setRequestTimeout(timeout);
         k8s.setRequestRetryBackoffLimit(0); // the target's own guard retries, with a circuit breaker
-        return new KubernetesTarget(name, new KubernetesClientBuilder().withConfig(k8s).build(), exposure, config.clusters().serverSideApply(),
+        return new KubernetesTarget(name, new KubernetesClientBuilder().withConfig(k8s)
+                .withHttpClientFactory(new io.fabric8.kubernetes.client.vertx.VertxHttpClientFactory(vertx)).build(), exposure,
+                config.clusters().serverSideApply(),
                 config.clusters().pollEvery());
     }
 

@@ -59,7 +59,7 @@ public class ReplicaWatch {
             // only deployments on clusters looked at now are compared: a repository shows no replicas, and an
             // unreachable cluster's replicas are unknown, not gone
             Set<String> observed = new java.util.HashSet<>();
-            for (var entry : targets.all().entrySet()) {
+            for (var entry : targets.serving().entrySet()) {
                 DeployTarget target = entry.getValue();
                 if (!target.observesReplicas()) {
                     continue;
