@@ -184,8 +184,10 @@ public class DeployTargets {
 
     private DeployTarget build(UUID id, String name, String kind, ClusterSettings s, ClusterCredentials credentials) {
         DeployConfig.Clusters c = config.clusters();
-        KubernetesManifests.Exposure exposure = new KubernetesManifests.Exposure(Optional.ofNullable(s.domain()).orElse(c.domain()),
-                Optional.ofNullable(s.ingressClass()).orElse("traefik"), Optional.ofNullable(s.tlsIssuer()), (int) c.progressDeadline().toSeconds());
+        KubernetesManifests.Exposure defaults = defaultExposure();
+        KubernetesManifests.Exposure exposure = new KubernetesManifests.Exposure(Optional.ofNullable(s.domain()).orElse(defaults.domain()),
+                Optional.ofNullable(s.ingressClass()).orElse(defaults.ingressClass()), Optional.ofNullable(s.tlsIssuer()),
+                defaults.progressDeadlineSeconds());
         // by id: a cluster removed and registered again under its name does not reuse the old clone
         Path work = Path.of(c.stateDir(), "gitops-work", id.toString());
         String repository = Optional.ofNullable(s.repository()).orElse(Path.of(c.stateDir(), "gitops.git").toAbsolutePath().toString());
@@ -202,6 +204,12 @@ public class DeployTargets {
                     kubeconfig -> kubernetes(name, kubeconfig, exposure));
             default -> throw new IllegalStateException("cluster '" + name + "' has an unknown kind '" + kind + "'");
         };
+    }
+
+    /** How a cluster that says nothing of its own exposes public ports (also what {@code local} deployments' manifests show). */
+    public KubernetesManifests.Exposure defaultExposure() {
+        return new KubernetesManifests.Exposure(config.clusters().domain(), "traefik", Optional.empty(),
+                (int) config.clusters().progressDeadline().toSeconds());
     }
 
     /** A Kubernetes target from a kubeconfig, or from the pod's own service account when null (in-cluster). */

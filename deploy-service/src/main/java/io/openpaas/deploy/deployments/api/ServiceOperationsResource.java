@@ -4,7 +4,6 @@ import io.openpaas.common.api.Created;
 import io.openpaas.common.api.Idempotency;
 import io.openpaas.common.security.CallerContext;
 import io.openpaas.deploy.deployments.service.DeploymentRequests;
-import io.openpaas.deploy.targets.DeployTarget;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
 import io.openpaas.common.persistence.Blocking;

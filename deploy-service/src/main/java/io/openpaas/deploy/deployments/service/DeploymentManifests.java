@@ -2,12 +2,10 @@ package io.openpaas.deploy.deployments.service;
 
 import io.openpaas.common.security.Caller;
 import io.openpaas.deploy.deployments.mapping.DeploymentMapper;
-import io.openpaas.deploy.rollout.DeployConfig;
 import io.openpaas.deploy.rollout.DeployTargets;
 import io.openpaas.deploy.targets.kubernetes.KubernetesManifests;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -21,13 +19,11 @@ public class DeploymentManifests {
     private final DeploymentRequests requests;
     private final DeployTargets targets;
     private final DeploymentMapper mapper;
-    private final DeployConfig config;
 
-    public DeploymentManifests(DeploymentRequests requests, DeployTargets targets, DeploymentMapper mapper, DeployConfig config) {
+    public DeploymentManifests(DeploymentRequests requests, DeployTargets targets, DeploymentMapper mapper) {
         this.requests = requests;
         this.targets = targets;
         this.mapper = mapper;
-        this.config = config;
     }
 
     @io.quarkus.hibernate.reactive.panache.common.WithSession
@@ -36,13 +32,7 @@ public class DeploymentManifests {
                 .map(target -> {
                     var spec = mapper.spec(d);
                     String own = target == null ? null : target.manifests(spec);
-                    return own != null ? own : KubernetesManifests.yaml(KubernetesManifests.render(spec, defaults()));
+                    return own != null ? own : KubernetesManifests.yaml(KubernetesManifests.render(spec, targets.defaultExposure()));
                 }));
     }
-
-    private KubernetesManifests.Exposure defaults() {
-        return new KubernetesManifests.Exposure(config.clusters().domain(), "traefik", Optional.empty(),
-                (int) config.clusters().progressDeadline().toSeconds());
-    }
-
 }

@@ -8,8 +8,6 @@ import io.openpaas.deploy.targets.RolloutProgress;
 import io.openpaas.deploy.targets.WorkloadSpec;
 import io.openpaas.deploy.targets.gitops.GitOpsTarget;
 import io.openpaas.deploy.targets.kubernetes.KubernetesManifests;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -141,9 +139,5 @@ public final class ArgoCdTarget extends GitOpsTarget {
             throw new IllegalStateException("could not remove service " + serviceId + " from ArgoCD: " + e.getMessage());
         }
         super.remove(serviceId);
-    }
-
-    static String encode(String s) {
-        return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }
 }

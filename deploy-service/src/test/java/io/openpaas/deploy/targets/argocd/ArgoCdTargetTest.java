@@ -115,8 +115,11 @@ class ArgoCdTargetTest {
         });
         String revision = syncedRevision();
         assertEquals(40, revision.length(), revision);
+        var reads = com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor(urlEqualTo("/api/v1/applications/" + app));
         argo.stubFor(get(urlEqualTo("/api/v1/applications/" + app)).willReturn(okJson(status("Synced", revision, "Progressing", "Succeeded"))));
-        Thread.sleep(300);
+        int before = argo.findAll(reads).size();
+        // the target has read the Synced-but-Progressing status several times since: it must still be waiting
+        Await.until("a few looks at the Progressing Application", Duration.ofSeconds(10), () -> argo.findAll(reads).size() >= before + 3);
         assertTrue(!rollout.isDone(), "Synced but still Progressing is not done");
         argo.stubFor(get(urlEqualTo("/api/v1/applications/" + app)).willReturn(okJson(status("Synced", revision, "Healthy", "Succeeded"))));
         rollout.get(10, TimeUnit.SECONDS);
