@@ -29,7 +29,7 @@ durables() { local s; for s in "${SUFFIXES[@]}"; do echo "$1-$2$s"; done; }
 
 # service <user> <owned domains> <consumed "handler:domain" pairs>
 service() {
-  local user="$1" owned="$2" consumed="$3" pub=() d stream pair handler
+  local user="$1" owned="$2" consumed="$3" extra_pub="${4:-}" extra_sub="${5:-}" responses="${6:-}" pub=() sub=() d stream pair handler
   pub+=("\$JS.API.INFO" "\$JS.API.STREAM.INFO.>" "\$JS.API.STREAM.NAMES" "\$JS.API.CONSUMER.INFO.>" "\$JS.API.CONSUMER.NAMES.>")
   pub+=("paas.security.>" "\$JS.API.STREAM.CREATE.PAAS_SECURITY" "\$JS.API.STREAM.CREATE.PAAS_DEADLETTER")
   pub+=("\$JS.API.STREAM.MSG.GET.PAAS_DEADLETTER" "\$JS.API.STREAM.MSG.DELETE.PAAS_DEADLETTER")
@@ -44,10 +44,15 @@ service() {
       pub+=("\$JS.API.CONSUMER.MSG.NEXT.$stream.$durable" "\$JS.ACK.$stream.$durable.>" "deadletter.$durable")
     done
   done
+  for d in $extra_pub; do pub+=("$d"); done
+  sub+=("_INBOX_$user.>")
+  for d in $extra_sub; do sub+=("$d"); done
+  local replies=""
+  [ -n "$responses" ] && replies=', allow_responses: {max: 1, expires: "1m"}'
   cat <<CONF
     {user: "$user", password: "$(password "$user")", permissions: {
       publish: {allow: [$(quote "${pub[@]}")]},
-      subscribe: {allow: ["_INBOX_$user.>"]}}}
+      subscribe: {allow: [$(quote "${sub[@]}")]}$replies}}
 CONF
 }
 
@@ -60,9 +65,11 @@ for d in $all_domains; do audit_consumed+=" audit-recorder:$d"; done
   echo "authorization {"
   echo "  users: ["
   service project-service "project member service" ""
-  service build-service "build" "build-service-members:member build-service-sources:service"
-  service deploy-service "deploy" "deploy-service-members:member deploy-service-sources:project deploy-service-sources:service deploy-service-builds:build"
-  service secrets-service "secret" "secrets-service-members:member"
+  # secret values travel on openpaas.secrets.resolve (docs/secrets.md): deploy- and build-service ask,
+  # only secrets-service answers, and only to the inbox of the request it received (allow_responses)
+  service build-service "build" "build-service-members:member build-service-sources:service" "openpaas.secrets.resolve"
+  service deploy-service "deploy" "deploy-service-members:member deploy-service-sources:project deploy-service-sources:service deploy-service-builds:build deploy-service-secrets:secret" "openpaas.secrets.resolve"
+  service secrets-service "secret" "secrets-service-members:member secrets-service-services:service" "" "openpaas.secrets.resolve" 1
   service audit-service "" "$audit_consumed"
   # the gateway: denied requests, the live-event stream it sources from every domain, and ordered
   # (ephemeral) consumers on it, on the membership stream (who sees what) and on the security

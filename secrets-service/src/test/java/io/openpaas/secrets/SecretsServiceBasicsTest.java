@@ -8,6 +8,11 @@ class SecretsServiceBasicsTest extends ServiceBasicsContract {
 
     @Override
     protected String apiPath() {
-        return null;
+        return "/api/v1/projects/" + java.util.UUID.randomUUID() + "/secrets";
+    }
+
+    @Override
+    protected boolean hasRbacMatrix() {
+        return true; // SecretGroupsTest
     }
 }

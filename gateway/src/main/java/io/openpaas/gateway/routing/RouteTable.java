@@ -33,6 +33,7 @@ public class RouteTable {
                 rule("^/\\.well-known/jwks\\.json$", project, true),
                 rule("^/api/v1/auth/keys/rotate$", project, false),
                 rule("^/api/v1/projects/[^/]+/secrets(/.*)?$", secrets, false),
+                rule("^/api/v1/admin/secrets/master-key/rotate$", secrets, false),
                 rule("^/api/v1/services/[^/]+/(builds|git-credential|webhook)(/.*)?$", build, false),
                 // Git hosts deliver pushes without a token: the delivery's signature is checked by build-service
                 rule("^/api/v1/webhooks/git/[^/]+$", build, true),
