@@ -36,6 +36,14 @@ ensure_container_engine
 ensure_proxy
 ensure_redis
 export OPENPAAS_REDIS_URL="$REDIS_URL"
+# Every test process (the secrets module's and the gateway's) opens the test database's secrets with
+# one master key file, kept beside the database rather than in a clone. Without it those secrets
+# cannot be read, and secrets-service would rightly refuse to start, so they are dropped with it.
+export OPENPAAS_SECRETS_MASTER_KEY_FILE="${OPENPAAS_SECRETS_MASTER_KEY_FILE:-$HOME/.cache/openpaas-test/secrets-master.key}"
+if [ ! -s "$OPENPAAS_SECRETS_MASTER_KEY_FILE" ]; then
+  log "no tests' secrets master key: dropping the test database's secrets schema"
+  as_pg_superuser psql -q -d openpaas_test -c "drop schema if exists secrets cascade" >/dev/null 2>&1 || true
+fi
 init_database openpaas_test
 cd "$ROOT"
 mvn -B -ntp install "$@"

@@ -360,4 +360,90 @@ class ClusterDeploymentsTest extends DeployWorld {
         given().auth().oauth2(admin).delete("/api/v1/clusters/" + clusterId).then().statusCode(409);
         given().auth().oauth2(admin).delete("/api/v1/clusters/00000000-0000-0000-0000-000000000000").then().statusCode(409);
     }
+
+    /**
+     * Stands in for secrets-service on NATS (its own tests and the gateway's end-to-end test show
+     * the real one): answers each request with {@code groups}, sealed for the requester as
+     * secrets-service does.
+     */
+    static AutoCloseable secretsResponder(java.util.function.Supplier<List<io.openpaas.common.secrets.SecretDelivery.Group>> groups) {
+        StreamProbe nats = new StreamProbe();
+        com.fasterxml.jackson.databind.ObjectMapper mapper = new com.fasterxml.jackson.databind.ObjectMapper()
+                .setPropertyNamingStrategy(com.fasterxml.jackson.databind.PropertyNamingStrategies.SNAKE_CASE);
+        io.nats.client.Dispatcher dispatcher = nats.connection().createDispatcher(message -> {
+            try {
+                var request = mapper.readValue(message.getData(), io.openpaas.common.secrets.SecretDelivery.Request.class);
+                nats.connection().publish(message.getReplyTo(), mapper.writeValueAsBytes(
+                        io.openpaas.common.secrets.SecretDelivery.seal(request, groups.get(), mapper)));
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        dispatcher.subscribe(io.openpaas.common.secrets.SecretDelivery.SUBJECT, "secrets-service");
+        return () -> {
+            nats.connection().closeDispatcher(dispatcher);
+            nats.close();
+        };
+    }
+
+    void secretUpdated(int version, List<String> services, List<String> previous) {
+        publish("PAAS_SECRET", "secret", "updated", project, UUID.randomUUID().toString(), "{\"project_id\":\"" + project
+                + "\",\"group\":\"db\",\"version\":" + version + ",\"keys\":[\"DB_PASSWORD\"],\"services\":" + quoted(services)
+                + ",\"previous_services\":" + quoted(previous) + ",\"store\":\"builtin\"}");
+    }
+
+    static String quoted(List<String> ids) {
+        return ids.stream().map(i -> "\"" + i + "\"").collect(java.util.stream.Collectors.joining(",", "[", "]"));
+    }
+
+    String secretValue(String name) {
+        var secret = kube.secrets().inNamespace(namespace()).withName(name).get();
+        return secret == null ? null : new String(java.util.Base64.getDecoder().decode(secret.getData().get("DB_PASSWORD")),
+                java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void aLinkedGroupBecomesTheSecretTheDeploymentNamesAndANewVersionRollsThePods() throws Exception {
+        String one = "planted-secret-one-" + UUID.randomUUID();
+        String two = "planted-secret-two-" + UUID.randomUUID();
+        var current = new java.util.concurrent.atomic.AtomicReference<>(new io.openpaas.common.secrets.SecretDelivery.Group("db", 1,
+                java.util.Map.of("DB_PASSWORD", one), "builtin", null));
+        try (AutoCloseable responder = secretsResponder(() -> List.of(current.get()))) {
+            secretUpdated(1, List.of(service), List.of());
+            Await.until("the link projected", Duration.ofSeconds(15), () -> Sql.count("select count(*) from deploys.secret_links "
+                    + "where project_id = ?::uuid and version = 1", project) == 1);
+            String first = deploy(IMAGE_ONE);
+            String secretName = slug + "-db";
+            Await.until("the group's Secret", Duration.ofSeconds(30), () -> one.equals(secretValue(secretName)));
+            awaitObject("the Deployment applied", d -> IMAGE_ONE.equals(image(d)));
+            assertEquals(secretName, object().getSpec().getTemplate().getSpec().getContainers().get(0).getEnvFrom().get(0).getSecretRef().getName());
+            rolledOut(1);
+            awaitAvailable(first);
+            String checksum = object().getSpec().getTemplate().getMetadata().getAnnotations().get("openpaas.io/config-checksum");
+
+            // a new version: the service rolls by itself, the Secret holds the new value and the pods' template changes
+            current.set(new io.openpaas.common.secrets.SecretDelivery.Group("db", 2, java.util.Map.of("DB_PASSWORD", two), "builtin", null));
+            secretUpdated(2, List.of(service), List.of(service));
+            Await.until("a rollout for the new version", Duration.ofSeconds(30), () -> two.equals(secretValue(secretName)));
+            awaitObject("new pods asked for", d -> !checksum.equals(d.getSpec().getTemplate().getMetadata().getAnnotations()
+                    .get("openpaas.io/config-checksum")));
+            String rolled = Sql.text("select cast(id as text) from deploys.deployments where service_id = ?::uuid and trigger = 'secret'", service);
+            rolledOut(1);
+            awaitAvailable(rolled);
+
+            // unlinked: the next rollout drops the Secret and the reference to it
+            secretUpdated(3, List.of(), List.of(service));
+            Await.until("the Secret removed", Duration.ofSeconds(30), () -> secretValue(secretName) == null);
+            awaitObject("no envFrom", d -> d.getSpec().getTemplate().getSpec().getContainers().get(0).getEnvFrom().isEmpty());
+
+            // the values were never stored, published or shown by deploy-service
+            for (String planted : List.of(one, two)) {
+                assertEquals(0, Sql.count("select count(*) from deploys.deployments d where position(? in d::text) > 0", planted));
+                assertEquals(0, Sql.count("select count(*) from deploys.outbox_events o where position(? in o::text) > 0", planted));
+                String manifests = given().auth().oauth2(TestTokens.user(viewer)).get("/api/v1/deployments/" + rolled + "/manifests")
+                        .then().statusCode(200).extract().asString();
+                assertFalse(manifests.contains(planted), "the manifests endpoint shows a value");
+            }
+        }
+    }
 }

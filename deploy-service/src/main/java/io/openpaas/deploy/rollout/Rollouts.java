@@ -64,9 +64,11 @@ public class Rollouts {
     private volatile boolean started;
     /** The local target was brought in line with the records since this instance started. */
     private volatile boolean localReady;
+    private final io.openpaas.deploy.secrets.RolloutSecrets secrets;
 
     public Rollouts(DeployConfig config, DeployTargets targets, DeploymentTransitions transitions, DeploymentMapper mapper, Transactions tx,
-            Pool pool, DeploymentRequests requests, ServiceRuntimes services) {
+            Pool pool, DeploymentRequests requests, ServiceRuntimes services, io.openpaas.deploy.secrets.RolloutSecrets secrets) {
+        this.secrets = secrets;
         this.requests = requests;
         this.services = services;
         this.config = config;
@@ -299,7 +301,7 @@ public class Rollouts {
             // where the service serves before this rollout: if it moves elsewhere, it leaves there once this one serves
             List<String> before = Blocking.await(() -> pool.preparedQuery("select cluster from deployments where service_id = $1 "
                     + "and state = 'AVAILABLE' order by id desc limit 1").execute(Tuple.of(d.serviceId)).map(Rows::firstColumn));
-            target.apply(mapper.spec(d), new RolloutProgress() {
+            target.apply(secrets.attach(mapper.spec(d)), new RolloutProgress() {
                 @Override
                 public void log(String line) {
                     Log.infof("deployment %s: %s", d.id, line);

@@ -36,8 +36,12 @@ public class DeploymentRequests {
     private final Idempotency idempotency;
     private final Rollouts rollouts;
 
+    private final io.openpaas.deploy.secrets.RolloutSecrets secrets;
+
     public DeploymentRequests(DeploymentRepository deployments, ServiceRuntimes services, ProjectAuthorizer authorizer,
-            DeploymentTransitions transitions, DeploymentMapper mapper, Transactions tx, Idempotency idempotency, Rollouts rollouts) {
+            DeploymentTransitions transitions, DeploymentMapper mapper, Transactions tx, Idempotency idempotency, Rollouts rollouts,
+            io.openpaas.deploy.secrets.RolloutSecrets secrets) {
+        this.secrets = secrets;
         this.deployments = deployments;
         this.services = services;
         this.authorizer = authorizer;
@@ -105,7 +109,14 @@ public class DeploymentRequests {
     }
 
     /** Stamped with the cluster the service's project deploys to now: a rollback goes there too. */
-    private Uni<DeploymentView> persist(io.openpaas.deploy.targets.WorkloadSpec spec, String cluster, UUID buildId, String trigger,
+    private Uni<DeploymentView> persist(io.openpaas.deploy.targets.WorkloadSpec asked, String cluster, UUID buildId, String trigger,
+            String requestedBy) {
+        // the groups linked to the service now (a rollback too: secrets are not rolled back), their values come at the rollout
+        return secrets.linkedGroups(asked.serviceId()).chain(groups -> store(asked.withSecretGroups(groups), cluster, buildId, trigger,
+                requestedBy));
+    }
+
+    private Uni<DeploymentView> store(io.openpaas.deploy.targets.WorkloadSpec spec, String cluster, UUID buildId, String trigger,
             String requestedBy) {
         Deployment d = new Deployment();
         d.cluster = cluster;

@@ -86,9 +86,15 @@ public class GitOpsTarget implements DeployTarget {
         return branch;
     }
 
+    /**
+     * The ClusterSecretStore (External Secrets) a GitOps cluster must have, pointing at the Vault
+     * the secrets store uses: no secret value ever goes into Git (docs/secrets.md).
+     */
+    public static final String SECRET_STORE = "openpaas-vault";
+
     @Override
     public String manifests(WorkloadSpec spec) {
-        return KubernetesManifests.yaml(KubernetesManifests.render(spec, exposure));
+        return KubernetesManifests.yaml(KubernetesManifests.renderForGit(spec, exposure, SECRET_STORE));
     }
 
     @Override
@@ -113,7 +119,12 @@ public class GitOpsTarget implements DeployTarget {
     public String commit(WorkloadSpec spec) throws DeployFailure, InterruptedException {
         String message = "openpaas: deployment " + spec.deploymentId() + " of " + spec.projectSlug() + "/" + spec.serviceSlug() + "\n\n"
                 + "image " + spec.image() + ", " + spec.replicas() + " replica" + (spec.replicas() == 1 ? "" : "s") + "\n";
-        String content = manifests(spec);
+        String content;
+        try {
+            content = manifests(spec);
+        } catch (IllegalArgumentException e) {
+            throw new DeployFailure(e.getMessage());
+        }
         return change(message, tree -> {
             Path file = tree.resolve(folder(spec)).resolve("manifests.yaml");
             Files.createDirectories(file.getParent());

@@ -27,6 +27,7 @@ import io.fabric8.kubernetes.api.model.networking.v1.IngressRule;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressRuleBuilder;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
+import io.openpaas.common.secrets.SecretDelivery;
 import io.openpaas.deploy.targets.WorkloadSpec;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -53,6 +54,8 @@ public final class KubernetesManifests {
     public static final String DEPLOYMENT = "openpaas.io/deployment";
     public static final String CHECKSUM = "openpaas.io/config-checksum";
     private static final String RESTARTED_AT = "kubectl.kubernetes.io/restartedAt";
+    /** On a group's Secret (or ExternalSecret): the version of the group it holds. */
+    public static final String GROUP_VERSION = "openpaas.io/secret-version";
 
     /** How a cluster exposes public ports: the base domain of app hosts, the ingress class, and the cert-manager issuer when TLS is wanted. */
     public record Exposure(String domain, String ingressClass, Optional<String> tlsIssuer, int progressDeadlineSeconds) {
@@ -95,9 +98,37 @@ public final class KubernetesManifests {
         return truncate(spec.serviceSlug() + "-" + group);
     }
 
+    /**
+     * The objects a cluster gets applied directly: with the spec's fetched secret values, a Secret
+     * {@code <service>-<group>} per linked group, which the container's {@code envFrom} names.
+     */
     public static List<HasMetadata> render(WorkloadSpec spec, Exposure exposure) {
         List<HasMetadata> objects = new ArrayList<>();
-        objects.add(deployment(spec, exposure));
+        for (SecretDelivery.Group group : spec.resolved().groups()) {
+            objects.add(secret(spec, group));
+        }
+        objects.addAll(workload(spec, exposure, false));
+        return objects;
+    }
+
+    /**
+     * The objects for a Git repository, where no secret value may go: per linked group an
+     * External Secrets {@code ExternalSecret} that has the cluster's operator read the group from
+     * Vault (through the ClusterSecretStore {@code store}) into a Secret named with the group's
+     * version, so new pods start only once the new values are there (docs/secrets.md).
+     */
+    public static List<HasMetadata> renderForGit(WorkloadSpec spec, Exposure exposure, String store) {
+        List<HasMetadata> objects = new ArrayList<>();
+        for (SecretDelivery.Group group : spec.resolved().groups()) {
+            objects.add(externalSecret(spec, group, store));
+        }
+        objects.addAll(workload(spec, exposure, true));
+        return objects;
+    }
+
+    private static List<HasMetadata> workload(WorkloadSpec spec, Exposure exposure, boolean versionedSecrets) {
+        List<HasMetadata> objects = new ArrayList<>();
+        objects.add(deployment(spec, exposure, versionedSecrets));
         if (!spec.ports().isEmpty()) {
             objects.add(service(spec));
         }
@@ -155,7 +186,41 @@ public final class KubernetesManifests {
         return new LinkedHashMap<>(Map.of(SERVICE, spec.serviceId().toString()));
     }
 
-    private static Deployment deployment(WorkloadSpec spec, Exposure exposure) {
+    private static io.fabric8.kubernetes.api.model.Secret secret(WorkloadSpec spec, SecretDelivery.Group group) {
+        Map<String, String> data = new java.util.TreeMap<>();
+        group.values().forEach((k, v) -> data.put(k, java.util.Base64.getEncoder().encodeToString(v.getBytes(StandardCharsets.UTF_8))));
+        ObjectMeta meta = meta(spec, secretName(spec, group.name()));
+        meta.getAnnotations().put(GROUP_VERSION, String.valueOf(group.version()));
+        return new io.fabric8.kubernetes.api.model.SecretBuilder().withMetadata(meta).withType("Opaque").withData(data).build();
+    }
+
+    private static HasMetadata externalSecret(WorkloadSpec spec, SecretDelivery.Group group, String store) {
+        if (group.externalPath() == null) {
+            throw new IllegalArgumentException("secret group '" + group.name() + "' is kept in the built-in store, which a GitOps cluster "
+                    + "cannot read (no value goes into Git): use the vault store (OPENPAAS_VAULT_URL) with External Secrets on the cluster, "
+                    + "or a kubernetes cluster");
+        }
+        String name = secretName(spec, group.name() + "-v" + group.version());
+        String key = group.externalPath().substring(group.externalPath().indexOf('/') + 1); // the path under the store's mount
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("refreshInterval", "1h");
+        body.put("secretStoreRef", Map.of("kind", "ClusterSecretStore", "name", store));
+        body.put("target", Map.of("name", name, "creationPolicy", "Owner"));
+        body.put("dataFrom", List.of(Map.of("extract", Map.of("key", key, "version", String.valueOf(group.version())))));
+        ObjectMeta meta = meta(spec, name);
+        meta.getAnnotations().put(GROUP_VERSION, String.valueOf(group.version()));
+        return new io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder().withApiVersion("external-secrets.io/v1beta1")
+                .withKind("ExternalSecret").withMetadata(meta).withAdditionalProperties(Map.of("spec", body)).build();
+    }
+
+    private static ObjectMeta meta(WorkloadSpec spec, String name) {
+        ObjectMeta meta = meta(spec);
+        meta.setName(name);
+        meta.setAnnotations(new LinkedHashMap<>(meta.getAnnotations() == null ? Map.of() : meta.getAnnotations()));
+        return meta;
+    }
+
+    private static Deployment deployment(WorkloadSpec spec, Exposure exposure, boolean versionedSecrets) {
         Map<String, String> podAnnotations = new LinkedHashMap<>();
         podAnnotations.put(CHECKSUM, checksum(spec));
         if (spec.restartedAt() != null) {
@@ -176,19 +241,22 @@ public final class KubernetesManifests {
                 .withNewSpec()
                 .withAutomountServiceAccountToken(false)
                 .withEnableServiceLinks(false)
-                .withContainers(container(spec))
+                .withContainers(container(spec, versionedSecrets))
                 .endSpec()
                 .endTemplate()
                 .endSpec()
                 .build();
     }
 
-    private static Container container(WorkloadSpec spec) {
+    private static Container container(WorkloadSpec spec, boolean versionedSecrets) {
         List<EnvVar> env = new ArrayList<>();
         spec.env().forEach((name, value) -> env.add(new EnvVar(name, value, null)));
         List<EnvFromSource> envFrom = new ArrayList<>();
+        Map<String, Integer> versions = new LinkedHashMap<>();
+        spec.resolved().groups().forEach(g -> versions.put(g.name(), g.version()));
         for (String group : spec.secrets()) {
-            envFrom.add(new EnvFromSourceBuilder().withNewSecretRef().withName(secretName(spec, group)).endSecretRef().build());
+            String name = versionedSecrets && versions.containsKey(group) ? group + "-v" + versions.get(group) : group;
+            envFrom.add(new EnvFromSourceBuilder().withNewSecretRef().withName(secretName(spec, name)).endSecretRef().build());
         }
         Map<String, Quantity> resources = new LinkedHashMap<>(); // ordered: the same spec renders the same text
         resources.put("cpu", new Quantity(spec.cpuMillicores() + "m"));
@@ -284,7 +352,9 @@ public final class KubernetesManifests {
     static String checksum(WorkloadSpec spec) {
         String text = String.join("\n", spec.image(), String.valueOf(spec.command()), String.valueOf(spec.args()),
                 new java.util.TreeMap<>(spec.env()).toString(), spec.cpuMillicores() + "m/" + spec.memoryMb() + "Mi", spec.ports().toString(),
-                String.valueOf(spec.healthCheck()), spec.secrets().toString());
+                String.valueOf(spec.healthCheck()), spec.secrets().toString())
+                // group names and versions, never values: a new version of a linked group rolls the pods
+                + (spec.resolved().isEmpty() ? "" : "\n" + spec.resolved().fingerprint());
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {

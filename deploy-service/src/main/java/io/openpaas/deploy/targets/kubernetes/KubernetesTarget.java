@@ -142,6 +142,15 @@ public final class KubernetesTarget implements DeployTarget {
                         () -> client.resources(kind).inNamespace(namespace).withName(spec.serviceSlug()).delete());
             }
         }
+        // the Secrets of groups no longer linked go too: their values must not outlive the link
+        java.util.Set<String> kept = new java.util.HashSet<>();
+        rendered.stream().filter(io.fabric8.kubernetes.api.model.Secret.class::isInstance).forEach(o -> kept.add(o.getMetadata().getName()));
+        for (HasMetadata old : call("listing the service's Secrets", () -> client.secrets().inNamespace(namespace)
+                .withLabel(KubernetesManifests.SERVICE, spec.serviceId().toString()).list().getItems())) {
+            if (!kept.contains(old.getMetadata().getName())) {
+                call("removing Secret " + old.getMetadata().getName(), () -> client.resource(old).delete());
+            }
+        }
     }
 
     /**
@@ -320,6 +329,7 @@ public final class KubernetesTarget implements DeployTarget {
             String label = serviceId.toString();
             List<Class<? extends HasMetadata>> kinds = new ArrayList<>(OPTIONAL);
             kinds.add(0, Deployment.class);
+            kinds.add(io.fabric8.kubernetes.api.model.Secret.class);
             for (Class<? extends HasMetadata> kind : kinds) {
                 for (HasMetadata object : call("listing " + kind.getSimpleName(),
                         () -> client.resources(kind).inAnyNamespace().withLabel(KubernetesManifests.SERVICE, label).list().getItems())) {

@@ -370,7 +370,7 @@ public class LocalTarget implements DeployTarget {
         String name = "openpaas-" + spec.serviceSlug() + "-" + id.substring(id.length() - 12) + "-" + index;
         try {
             var create = docker.createContainerCmd(spec.image()).withName(name).withLabels(labels).withExposedPorts(exposed)
-                    .withEnv(spec.env().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList()).withHostConfig(host);
+                    .withEnv(spec.runtimeEnv().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList()).withHostConfig(host);
             if (spec.command() != null && !spec.command().isEmpty()) {
                 create.withEntrypoint(spec.command());
             }

@@ -109,15 +109,29 @@ class GitOpsTargetTest {
         assertEquals(template(commits.get(3)), template(commits.get(0)), "the same pods as the first time");
     }
 
+    static final String PLANTED_VALUE = "planted-secret-value-" + UUID.randomUUID();
+
     @Test
-    void noCredentialOrSecretValueIsEverCommittedOnlyTheSecretsName() throws Exception {
-        target.apply(spec(V1, 1), progress());
+    void noCredentialOrSecretValueIsEverCommittedOnlyAnExternalSecretReference() throws Exception {
+        // the group in Vault: an ExternalSecret names where the cluster's operator reads it, never the value
+        WorkloadSpec withValues = spec(V1, 1).withSecrets(new io.openpaas.deploy.targets.ResolvedSecrets(List.of(
+                new io.openpaas.common.secrets.SecretDelivery.Group("db", 4, Map.of("DB_PASSWORD", PLANTED_VALUE), "vault",
+                        "secret/openpaas/p1/db"))));
+        target.apply(withValues, progress());
+        // a group in the built-in store cannot reach a GitOps cluster: refused, nothing committed
+        WorkloadSpec builtin = spec(V2, 1).withSecrets(new io.openpaas.deploy.targets.ResolvedSecrets(List.of(
+                new io.openpaas.common.secrets.SecretDelivery.Group("db", 5, Map.of("DB_PASSWORD", PLANTED_VALUE), "builtin", null))));
+        io.openpaas.deploy.targets.DeployFailure refused = org.junit.jupiter.api.Assertions.assertThrows(
+                io.openpaas.deploy.targets.DeployFailure.class, () -> target.apply(builtin, progress()));
+        assertTrue(refused.getMessage().contains("built-in store") && !refused.getMessage().contains(PLANTED_VALUE), refused.getMessage());
         target.remove(SERVICE);
         List<RevCommit> commits = history();
         assertEquals(2, commits.size());
         assertNull(file(commits.get(0)), "a deleted service's manifests leave the repository");
         String manifests = file(commits.get(1));
-        assertTrue(manifests.contains("name: \"web-db\""), "the Deployment names the group's Secret");
+        assertTrue(manifests.contains("kind: \"ExternalSecret\"") && manifests.contains("key: \"openpaas/p1/db\"")
+                && manifests.contains("name: \"openpaas-vault\""), manifests);
+        assertTrue(manifests.contains("name: \"web-db-v4\""), "the Deployment names the Secret of the group's version");
         assertFalse(manifests.contains("kind: \"Secret\""), "no Secret object, hence no value, is written");
         try (Repository repo = Git.open(bare.toFile()).getRepository(); RevWalk walk = new RevWalk(repo)) {
             for (RevCommit c : commits) {
@@ -128,6 +142,7 @@ class GitOpsTargetTest {
                     while (tree.next()) {
                         String blob = new String(repo.open(tree.getObjectId(0)).getBytes(), StandardCharsets.UTF_8);
                         assertFalse(blob.contains(PLANTED_TOKEN), tree.getPathString());
+                        assertFalse(blob.contains(PLANTED_VALUE), tree.getPathString());
                     }
                 }
             }

@@ -70,6 +70,9 @@ class KubernetesTargetApplyTest {
         Deployment stale = new DeploymentBuilder(rolledOut).editStatus().withObservedGeneration(1L).endStatus().build();
         server.expect().get().withPath("/apis/apps/v1/namespaces/" + NS + "/deployments/web").andReturn(200, stale).times(3);
         server.expect().get().withPath("/apis/apps/v1/namespaces/" + NS + "/deployments/web").andReturn(200, rolledOut).always();
+        // the Secrets of groups no longer linked are looked for (none here)
+        server.expect().get().withPath("/api/v1/namespaces/" + NS + "/secrets?labelSelector=openpaas.io%2Fservice%3D" + spec.serviceId())
+                .andReturn(200, new io.fabric8.kubernetes.api.model.SecretListBuilder().build()).always();
 
         target.apply(spec, line -> {
         });
