@@ -361,31 +361,6 @@ class ClusterDeploymentsTest extends DeployWorld {
         given().auth().oauth2(admin).delete("/api/v1/clusters/00000000-0000-0000-0000-000000000000").then().statusCode(409);
     }
 
-    /**
-     * Stands in for secrets-service on NATS (its own tests and the gateway's end-to-end test show
-     * the real one): answers each request with {@code groups}, sealed for the requester as
-     * secrets-service does.
-     */
-    static AutoCloseable secretsResponder(java.util.function.Supplier<List<io.openpaas.common.secrets.SecretDelivery.Group>> groups) {
-        StreamProbe nats = new StreamProbe();
-        com.fasterxml.jackson.databind.ObjectMapper mapper = new com.fasterxml.jackson.databind.ObjectMapper()
-                .setPropertyNamingStrategy(com.fasterxml.jackson.databind.PropertyNamingStrategies.SNAKE_CASE);
-        io.nats.client.Dispatcher dispatcher = nats.connection().createDispatcher(message -> {
-            try {
-                var request = mapper.readValue(message.getData(), io.openpaas.common.secrets.SecretDelivery.Request.class);
-                nats.connection().publish(message.getReplyTo(), mapper.writeValueAsBytes(
-                        io.openpaas.common.secrets.SecretDelivery.seal(request, groups.get(), mapper)));
-            } catch (java.io.IOException e) {
-                throw new IllegalStateException(e);
-            }
-        });
-        dispatcher.subscribe(io.openpaas.common.secrets.SecretDelivery.SUBJECT, "secrets-service");
-        return () -> {
-            nats.connection().closeDispatcher(dispatcher);
-            nats.close();
-        };
-    }
-
     void secretUpdated(int version, List<String> services, List<String> previous) {
         publish("PAAS_SECRET", "secret", "updated", project, UUID.randomUUID().toString(), "{\"project_id\":\"" + project
                 + "\",\"group\":\"db\",\"version\":" + version + ",\"keys\":[\"DB_PASSWORD\"],\"services\":" + quoted(services)
@@ -408,7 +383,7 @@ class ClusterDeploymentsTest extends DeployWorld {
         String two = "planted-secret-two-" + UUID.randomUUID();
         var current = new java.util.concurrent.atomic.AtomicReference<>(new io.openpaas.common.secrets.SecretDelivery.Group("db", 1,
                 java.util.Map.of("DB_PASSWORD", one), "builtin", null));
-        try (AutoCloseable responder = secretsResponder(() -> List.of(current.get()))) {
+        try (var responder = new io.openpaas.common.testing.SecretsResponderStub(() -> List.of(current.get()))) {
             secretUpdated(1, List.of(service), List.of());
             Await.until("the link projected", Duration.ofSeconds(15), () -> Sql.count("select count(*) from deploys.secret_links "
                     + "where project_id = ?::uuid and version = 1", project) == 1);

@@ -79,6 +79,80 @@ class GitToUrlEndToEndTest {
         }
     }
 
+
+    /**
+     * A secret group linked to the service reaches the running container's environment through
+     * the real secrets-service (the app writes the variable into the page it serves), a change of
+     * it rolls the service by itself, and the planted values appear in no log, event, audit
+     * record, error answer or build log.
+     */
+    @Test
+    void aLinkedSecretReachesTheContainerAndAChangeRollsTheService() throws Exception {
+        String jwt = GatewayEndToEndTest.adminJwt();
+        String one = "planted-e2e-one-" + UUID.randomUUID();
+        String two = "planted-e2e-two-" + UUID.randomUUID();
+        Path root = Files.createTempDirectory("e2e-secret");
+        String repository = commit(root, "unused", true,
+                "[\"/bin/busybox\",\"sh\",\"-c\",\"echo \\\"$DB_PASSWORD\\\" > /www/index.html; exec /bin/busybox httpd -f -p 8080 -h /www\"]");
+        String projectSlug = "sec-" + UUID.randomUUID().toString().substring(0, 6);
+        String project = given().auth().oauth2(jwt).contentType(ContentType.JSON)
+                .body("{\"name\":\"Secrets\",\"slug\":\"" + projectSlug + "\"}").post("/api/v1/projects").then().statusCode(201)
+                .extract().path("id");
+        var created = given().auth().oauth2(jwt).contentType(ContentType.JSON).body("{\"name\":\"Web\",\"build_source\":{\"type\":\"git\","
+                + "\"repository\":\"" + repository + "\",\"branch\":\"main\"},\"ports\":[{\"name\":\"http\",\"port\":8080,\"public\":true}],"
+                + "\"resources\":{\"memory_mb\":64},\"health_check\":{\"interval_seconds\":1,\"timeout_seconds\":1}}")
+                .post("/api/v1/projects/" + project + "/services").then().statusCode(201).extract();
+        String service = created.path("id");
+        String host = created.path("slug") + "." + projectSlug + ".localhost";
+        String group = "/api/v1/projects/" + project + "/secrets/db";
+        // secrets-service learns of the service from its event: until then the link is refused (400), never half-made
+        Await.until("the group linked", Duration.ofSeconds(20), () -> given().auth().oauth2(jwt).contentType(ContentType.JSON)
+                .body("{\"data\":{\"DB_PASSWORD\":\"" + one + "\"},\"services\":[\"" + service + "\"]}").put(group).statusCode() == 201);
+
+        String build = build(jwt, service);
+        Await.until("the first value served", Duration.ofSeconds(180), () -> get(host).equals("200 " + one));
+
+        given().auth().oauth2(jwt).contentType(ContentType.JSON).header("If-Match", "\"1\"").body("{\"data\":{\"DB_PASSWORD\":\"" + two + "\"}}")
+                .patch(group).then().statusCode(200);
+        Await.until("the new value served, without a build", Duration.ofSeconds(120), () -> get(host).equals("200 " + two));
+        assertTrue(!given().auth().oauth2(jwt).get("/api/v1/services/" + service + "/deployments").then().statusCode(200).extract()
+                .jsonPath().getList("items.findAll { it.trigger == 'secret' }").isEmpty(), "a deployment made by the change");
+
+        // an owner's reveal is audited; a bad write answers without the value
+        given().auth().oauth2(jwt).get(group + "?reveal=true").then().statusCode(200).body("data.DB_PASSWORD", org.hamcrest.Matchers.equalTo(two));
+        String refused = given().auth().oauth2(jwt).contentType(ContentType.JSON).body("{\"data\":{\"bad key\":\"" + one + "\"}}").put(group)
+                .then().statusCode(400).extract().asString();
+        assertTrue(!refused.contains(one), refused);
+        Await.until("the reveal in the audit trail", Duration.ofSeconds(20), () -> given().auth().oauth2(jwt)
+                .get("/api/v1/audit?project=" + project + "&type=paas.secret.revealed").then().extract().jsonPath().getList("items").size() == 1);
+
+        // search everywhere a value must not be
+        List<String> places = new ArrayList<>();
+        try (var files = Files.walk(PlatformProcesses.workDir)) {
+            for (Path file : files.filter(Files::isRegularFile).filter(f -> f.toString().endsWith(".log")).toList()) {
+                String text = Files.readString(file);
+                places.add(file.getFileName() + (text.contains(one) || text.contains(two) ? " HOLDS A VALUE" : ""));
+            }
+        }
+        try (StreamProbe nats = new StreamProbe()) {
+            int seen = 0;
+            for (String domain : List.of("project", "member", "service", "build", "deploy", "secret", "security")) {
+                for (String body : nats.bodies("paas." + domain + ".>")) {
+                    assertTrue(!body.contains(one) && !body.contains(two), "an event holds a value: " + body);
+                    seen += body.contains(project) ? 1 : 0;
+                }
+            }
+            assertTrue(seen > 10, "the search read this project's events: " + seen);
+        }
+        String audit = given().auth().oauth2(jwt).get("/api/v1/audit/export?project=" + project).then().statusCode(200).extract().asString();
+        assertTrue(audit.contains("paas.secret.updated") && !audit.contains(one) && !audit.contains(two), "the audit trail");
+        String buildLog = given().auth().oauth2(jwt).get("/api/v1/builds/" + build + "/logs?follow=false").then().statusCode(200).extract().asString();
+        assertTrue(!buildLog.isEmpty() && !buildLog.contains(one), "the build log");
+        assertTrue(places.size() >= 5 && places.stream().noneMatch(p -> p.endsWith("HOLDS A VALUE")), "service logs: " + places);
+        assertEquals(0, io.openpaas.common.testing.Sql.count("select count(*) from secrets.secret_values v where position(convert_to(?, 'UTF8') "
+                + "in v.ciphertext) > 0", one));
+    }
+
     /** The events about one resource on the subjects of {@code filter}, in stream order. */
     List<JsonNode> events(String filter, String subject) throws Exception {
         List<JsonNode> found = new ArrayList<>();
@@ -110,13 +184,16 @@ class GitToUrlEndToEndTest {
 
     /** A commit on {@code main} of a repository that builds a FROM-scratch image serving {@code content}; its bare file:// URL. */
     static String commit(Path root, String content, boolean first) throws Exception {
+        return commit(root, content, first, "[\"/bin/busybox\",\"httpd\",\"-f\",\"-p\",\"8080\",\"-h\",\"/www\"]");
+    }
+
+    static String commit(Path root, String content, boolean first, String entrypoint) throws Exception {
         Path work = root.resolve("work");
         Path bare = root.resolve("repo.git");
         if (first) {
             Files.createDirectories(work.resolve("www"));
             Files.copy(Path.of("/bin/busybox"), work.resolve("busybox"));
-            Files.writeString(work.resolve("Dockerfile"), "FROM scratch\nCOPY busybox /bin/busybox\nCOPY www /www\n"
-                    + "ENTRYPOINT [\"/bin/busybox\",\"httpd\",\"-f\",\"-p\",\"8080\",\"-h\",\"/www\"]\n");
+            Files.writeString(work.resolve("Dockerfile"), "FROM scratch\nCOPY busybox /bin/busybox\nCOPY www /www\nENTRYPOINT " + entrypoint + "\n");
         }
         Files.writeString(work.resolve("www/index.html"), content + "\n");
         String script = first

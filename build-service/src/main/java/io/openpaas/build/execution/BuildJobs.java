@@ -36,16 +36,21 @@ public class BuildJobs {
         if (credential != null) {
             run.mask(credential.secret());
         }
-        ServiceSource source = Blocking.await(() -> pool.preparedQuery("select slug, port from service_sources where service_id = $1")
+        java.util.List<String> secrets = new java.util.ArrayList<>();
+        ServiceSource source = Blocking.await(() -> pool.preparedQuery("select slug, port, build_secrets from service_sources where service_id = $1")
                 .execute(Tuple.of(build.serviceId))
                 .map(rows -> {
                     Row row = rows.size() == 0 ? null : rows.iterator().next();
+                    if (row != null) {
+                        secrets.addAll(java.util.Arrays.asList(row.getArrayOfStrings(2)));
+                    }
                     return row == null ? null : new ServiceSource(build.serviceId, build.projectId, row.getString(0), "git", null, null,
                             null, null, row.getInteger(1));
                 }));
         String slug = source == null ? build.serviceId.toString() : source.slug();
         String repository = registry.host() + "/" + registry.prefix() + "/" + build.projectId + "/" + build.serviceId;
         return new BuildJob(build.id, build.projectId, build.serviceId, slug, build.repository, build.branch, build.requestedCommit,
-                build.dockerfile, build.context, source == null ? null : source.port(), credential, repository, build.id.toString());
+                build.dockerfile, build.context, source == null ? null : source.port(), credential, repository, build.id.toString(),
+                java.util.List.copyOf(secrets));
     }
 }

@@ -53,8 +53,9 @@ public class ServiceSourceProjector implements EventHandler {
                     serviceId, projectId, data, event);
         }
         return upsert("insert into service_sources (service_id, project_id, slug, source_type, repository, branch, dockerfile, "
-                + "context, port, deleted, changed_at) values (:id, :project, :slug, :type, :repository, :branch, :dockerfile, "
-                + ":context, :port, false, :at) on conflict (service_id) do update set slug = excluded.slug, "
+                + "context, port, build_secrets, deleted, changed_at) values (:id, :project, :slug, :type, :repository, :branch, :dockerfile, "
+                + ":context, :port, string_to_array(:secrets, ','), false, :at) on conflict (service_id) do update set slug = excluded.slug, "
+                + "build_secrets = excluded.build_secrets, "
                 + "source_type = excluded.source_type, repository = excluded.repository, branch = excluded.branch, "
                 + "dockerfile = excluded.dockerfile, context = excluded.context, port = excluded.port, "
                 + "changed_at = excluded.changed_at where service_sources.changed_at < excluded.changed_at "
@@ -76,10 +77,18 @@ public class ServiceSourceProjector implements EventHandler {
                         .setParameter("branch", text(source, "branch"))
                         .setParameter("dockerfile", text(source, "dockerfile"))
                         .setParameter("context", text(source, "context"))
-                        .setParameter("port", ports.isArray() && !ports.isEmpty() ? ports.get(0).path("port").asInt() : null);
+                        .setParameter("port", ports.isArray() && !ports.isEmpty() ? ports.get(0).path("port").asInt() : null)
+                        .setParameter("secrets", keys(source.path("secrets")));
             }
             return query.executeUpdate();
         }).replaceWithVoid();
+    }
+
+    /** The build secret key names, comma-joined (they are validated as variable names: no commas). */
+    private static String keys(JsonNode names) {
+        java.util.List<String> keys = new java.util.ArrayList<>();
+        names.forEach(n -> keys.add(n.asText()));
+        return String.join(",", keys);
     }
 
     private static String text(JsonNode node, String field) {

@@ -45,6 +45,9 @@ public class CoolifyExecutor implements BuildExecutor {
 
     @Override
     public BuildResult build(BuildJob job, BuildRun run) throws BuildFailure, InterruptedException {
+        if (!job.secrets().isEmpty()) {
+            throw new BuildFailure("build secrets " + job.secrets() + " are given to builds by the local executor only; Coolify does not take them");
+        }
         CoolifyClient coolify = new CoolifyClient(config, mapper);
         String application = application(coolify.get("/api/v1/applications", run), job);
         run.log("[coolify] deploying application " + application);

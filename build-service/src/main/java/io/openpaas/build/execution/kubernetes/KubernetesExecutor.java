@@ -48,6 +48,9 @@ public class KubernetesExecutor implements BuildExecutor {
 
     @Override
     public BuildResult build(BuildJob job, BuildRun run) throws BuildFailure, InterruptedException {
+        if (!job.secrets().isEmpty()) {
+            throw new BuildFailure("build secrets " + job.secrets() + " are given to builds by the local executor only; the kubernetes executor does not take them");
+        }
         if (job.credential() != null && GitCredential.SSH_KEY.equals(job.credential().kind())) {
             throw new BuildFailure("the kubernetes executor clones over HTTPS: give the service a token credential instead of an SSH key");
         }

@@ -49,7 +49,11 @@ public class LocalExecutor implements BuildExecutor {
     private final RepositoryPolicy policy;
     private final StackDetector stacks;
 
-    public LocalExecutor(BuildConfig config, RegistryConfig registry, RepositoryPolicy policy, StackDetector stacks) {
+    private final io.openpaas.common.secrets.SecretsClient secrets;
+
+    public LocalExecutor(BuildConfig config, RegistryConfig registry, RepositoryPolicy policy, StackDetector stacks,
+            io.openpaas.common.secrets.SecretsClient secrets) {
+        this.secrets = secrets;
         this.config = config;
         this.registry = registry;
         this.policy = policy;
@@ -82,6 +86,7 @@ public class LocalExecutor implements BuildExecutor {
         }
         List<String> bud = new ArrayList<>(List.of("buildah", "bud", "--layers", "--pull=false", "-f", dockerfile.toString(),
                 "-t", job.taggedImage()));
+        bud.addAll(buildSecrets(job, run));
         bud.add(context.toString());
         Commands.Outcome built;
         ReentrantLock lock = BUD_LOCKS.computeIfAbsent(job.serviceId(), k -> new ReentrantLock());
@@ -109,6 +114,44 @@ public class LocalExecutor implements BuildExecutor {
         }
         String digest = push(job, run);
         return new BuildResult(sha, job.imageRepository() + "@" + digest);
+    }
+
+    /**
+     * The build secrets: each named key's value, from the groups linked to the service, goes into
+     * a 0600 file of the build's workspace (removed with it) that buildah mounts for a {@code RUN
+     * --mount=type=secret,id=KEY}; never a build argument, which the image's history would keep.
+     * Every value is masked in the build log before buildah starts.
+     */
+    private List<String> buildSecrets(BuildJob job, BuildRun run) throws BuildFailure, InterruptedException {
+        if (job.secrets().isEmpty()) {
+            return List.of();
+        }
+        java.util.Map<String, String> values = new java.util.HashMap<>();
+        try {
+            secrets.resolve(job.projectId(), job.serviceId(), null).forEach(g -> values.putAll(g.values()));
+        } catch (io.openpaas.common.secrets.SecretDelivery.DeliveryFailure e) {
+            throw new BuildFailure("the build secrets " + job.secrets() + " could not be fetched: " + e.getMessage());
+        }
+        values.values().forEach(run::mask);
+        List<String> args = new ArrayList<>();
+        Path folder = run.workspace().resolve("build-secrets");
+        try {
+            Files.createDirectories(folder);
+            for (String key : job.secrets()) {
+                if (!values.containsKey(key)) {
+                    throw new BuildFailure("build secret " + key + " is in no secret group linked to the service");
+                }
+                Path file = folder.resolve(key);
+                Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                Files.writeString(file, values.get(key));
+                args.add("--secret");
+                args.add("id=" + key + ",src=" + file);
+            }
+        } catch (java.io.IOException e) {
+            throw new BuildFailure("cannot write the build secrets into the workspace: " + e.getClass().getSimpleName());
+        }
+        run.log("[openpaas] build secrets: " + String.join(", ", job.secrets()));
+        return args;
     }
 
     /** The local tag goes once the build has ended (its layers stay cached for the next build). */

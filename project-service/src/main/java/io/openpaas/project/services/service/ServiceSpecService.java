@@ -167,6 +167,9 @@ public class ServiceSpecService {
             if (source.repository() != null) {
                 throw ProblemException.invalidField("build_source.repository", "is only for type 'git'");
             }
+            if (source.secrets() != null && !source.secrets().isEmpty()) {
+                throw ProblemException.invalidField("build_source.secrets", "is only for type 'git' (an image is not built here)");
+            }
             if (source.dockerfile() != null || source.context() != null) {
                 throw ProblemException.invalidField(source.dockerfile() != null ? "build_source.dockerfile" : "build_source.context",
                         "is only for type 'git'");
