@@ -69,7 +69,7 @@ for d in $all_domains; do audit_consumed+=" audit-recorder:$d"; done
   # only secrets-service answers, and only to the inbox of the request it received (allow_responses)
   service build-service "build" "build-service-members:member build-service-sources:service" "openpaas.secrets.resolve"
   service deploy-service "deploy" "deploy-service-members:member deploy-service-sources:project deploy-service-sources:service deploy-service-builds:build deploy-service-secrets:secret" "openpaas.secrets.resolve"
-  service secrets-service "secret" "secrets-service-members:member secrets-service-services:service" "" "openpaas.secrets.resolve" 1
+  service secrets-service "secret" "secrets-service-members:member secrets-service-services:service secrets-service-projects:project" "" "openpaas.secrets.resolve" 1
   service audit-service "" "$audit_consumed"
   # the gateway: denied requests, the live-event stream it sources from every domain, and ordered
   # (ephemeral) consumers on it, on the membership stream (who sees what) and on the security

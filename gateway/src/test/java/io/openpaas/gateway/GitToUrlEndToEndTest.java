@@ -153,6 +153,36 @@ class GitToUrlEndToEndTest {
                 + "in v.ciphertext) > 0", one));
     }
 
+    /** secrets-service started with a master key that does not open the stored secrets stops, saying so, and changes nothing. */
+    @Test
+    void aSecretsServiceWithAnotherMasterKeyRefusesToStart() throws Exception {
+        String jwt = GatewayEndToEndTest.adminJwt();
+        String project = given().auth().oauth2(jwt).contentType(ContentType.JSON).body("{\"name\":\"Keys\",\"slug\":\"key-"
+                + UUID.randomUUID().toString().substring(0, 6) + "\"}").post("/api/v1/projects").then().statusCode(201).extract().path("id");
+        given().auth().oauth2(jwt).contentType(ContentType.JSON).body("{\"data\":{\"A\":\"kept\"}}").put("/api/v1/projects/" + project
+                + "/secrets/kept").then().statusCode(201);
+        String before = io.openpaas.common.testing.Sql.text("select md5(string_agg(master_key_id || encode(wrapped, 'hex'), ',' "
+                + "order by group_id)) from secrets.data_keys");
+        byte[] wrong = new byte[32];
+        new java.security.SecureRandom().nextBytes(wrong);
+        java.util.Map<String, String> props = new java.util.HashMap<>(PlatformProcesses.launchedWith);
+        props.put("openpaas.secrets.master-key", java.util.Base64.getEncoder().encodeToString(wrong));
+        Path log = Files.createTempFile("secrets-wrong-key", ".log");
+        Process second = new ProcessBuilder(PlatformProcesses.command("secrets-service", PlatformProcesses.freePort(), props))
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        boolean stopped = second.waitFor(60, java.util.concurrent.TimeUnit.SECONDS);
+        if (!stopped) {
+            second.destroyForcibly();
+        }
+        String output = Files.readString(log);
+        assertTrue(stopped, "it stops by itself: " + output);
+        assertTrue(second.exitValue() != 0 && output.contains("Refusing to start") && output.contains("nothing was changed"), output);
+        assertEquals(before, io.openpaas.common.testing.Sql.text("select md5(string_agg(master_key_id || encode(wrapped, 'hex'), ',' "
+                + "order by group_id)) from secrets.data_keys"));
+        given().auth().oauth2(jwt).get("/api/v1/projects/" + project + "/secrets/kept?reveal=true").then().statusCode(200)
+                .body("data.A", org.hamcrest.Matchers.equalTo("kept"));
+    }
+
     /** The events about one resource on the subjects of {@code filter}, in stream order. */
     List<JsonNode> events(String filter, String subject) throws Exception {
         List<JsonNode> found = new ArrayList<>();

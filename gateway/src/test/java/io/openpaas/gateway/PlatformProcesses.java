@@ -128,7 +128,11 @@ public class PlatformProcesses implements QuarkusTestResourceLifecycleManager {
         }
     }
 
-    private void launch(String service, int port, Map<String, String> props, Path work) throws IOException {
+    /** The settings every launched service got (for a test that launches one more, differently). */
+    static volatile Map<String, String> launchedWith;
+
+    /** The command that runs a packaged service with these settings. */
+    static List<String> command(String service, int port, Map<String, String> props) {
         Path jar = Path.of("..", service, "target", "quarkus-app", "quarkus-run.jar").toAbsolutePath().normalize();
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar + " is missing: build the whole suite (mvn install) so the services are packaged first");
@@ -138,6 +142,12 @@ public class PlatformProcesses implements QuarkusTestResourceLifecycleManager {
         props.forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.add("-jar");
         command.add(jar.toString());
+        return command;
+    }
+
+    private void launch(String service, int port, Map<String, String> props, Path work) throws IOException {
+        launchedWith = Map.copyOf(props);
+        List<String> command = command(service, port, props);
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(work.resolve(service + ".log").toFile()).start();
         processes.add(process);
@@ -173,7 +183,7 @@ public class PlatformProcesses implements QuarkusTestResourceLifecycleManager {
         return target;
     }
 
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }

@@ -170,6 +170,20 @@ class SecretGroupsTest {
     }
 
     @Test
+    void aDeletedProjectTakesItsGroupsAndTheirValuesWithIt() {
+        SecretsFixtures.World w = SecretsFixtures.world();
+        put(TestTokens.user(w.developer()), path(w, "db"), "{\"data\":{\"A\":\"b\"},\"services\":[\"" + w.service() + "\"]}").then().statusCode(201);
+        put(TestTokens.user(w.developer()), path(w, "api"), "{\"data\":{\"C\":\"d\"}}").then().statusCode(201);
+        SecretsFixtures.projectDeleted(w.project());
+        Await.value("the groups gone", Duration.ofSeconds(10), 0L, () -> Sql.count("select count(*) from secrets.secret_groups "
+                + "where project_id = cast(? as uuid)", w.project()));
+        assertEquals(0, Sql.count("select count(*) from secrets.secret_values v where not exists (select 1 from secrets.secret_groups g "
+                + "where g.id = v.group_id)"), "values left behind");
+        Await.value("each group announced as deleted", Duration.ofSeconds(5), 2L, () -> Sql.count("select count(*) from secrets.outbox_events "
+                + "where subject = ?", "paas.secret." + w.project() + ".deleted"));
+    }
+
+    @Test
     void everyEndpointAnswersEachRoleAsDocumented() {
         SecretsFixtures.World shared = SecretsFixtures.world();
         put(TestTokens.user(shared.developer()), path(shared, "shared"), "{\"data\":{\"A\":\"b\"}}").then().statusCode(201);

@@ -71,6 +71,13 @@ final class SecretsFixtures {
         }
     }
 
+    static void projectDeleted(String project) {
+        try (StreamProbe nats = new StreamProbe()) {
+            nats.publish("PAAS_PROJECT", "paas.project." + project + ".deleted", event("project", "deleted", project, project,
+                    "{\"id\":\"" + project + "\",\"slug\":\"gone\"}"), UUID.randomUUID().toString());
+        }
+    }
+
     /** Rows of any table in the secrets schema whose text, or whose bytes in hex, hold {@code value}. */
     static long rowsHolding(String value) {
         long found = 0;

@@ -10,11 +10,13 @@ import io.quarkus.runtime.StartupEvent;
 import io.quarkus.vault.client.VaultClient;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
+import jakarta.interceptor.Interceptor;
 import javax.sql.DataSource;
 import org.jboss.logging.Logger;
 
@@ -54,8 +56,12 @@ public class SecretStores {
         return new BuiltinSecretStore(masterKeys, pool, json);
     }
 
-    /** At start: the built-in store's keys are loaded and checked (the service stops here on a wrong key), then any re-wrap left runs. */
-    void onStart(@Observes StartupEvent start, SecretsConfig secrets, VaultConfig vault, MasterKeys masterKeys, DataSource dataSource,
+    /**
+     * At start, before anything else starts (consumers, the NATS responder, the relay): the
+     * built-in store's keys are loaded and checked (the service stops here on a wrong key), then
+     * any re-wrap left runs.
+     */
+    void onStart(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) StartupEvent start, MasterKeys masterKeys, DataSource dataSource,
             SecretStore store) {
         LOG.infof("secret store: %s", store.kind());
         if (!store.kind().equals("builtin")) {

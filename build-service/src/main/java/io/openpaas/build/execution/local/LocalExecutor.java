@@ -102,6 +102,7 @@ public class LocalExecutor implements BuildExecutor {
             built = Commands.run(bud, run, "");
         } finally {
             lock.unlock();
+            removeBuildSecrets(run);
         }
         if (run.stopped()) {
             return null;
@@ -133,14 +134,16 @@ public class LocalExecutor implements BuildExecutor {
             throw new BuildFailure("the build secrets " + job.secrets() + " could not be fetched: " + e.getMessage());
         }
         values.values().forEach(run::mask);
+        for (String key : job.secrets()) {
+            if (!values.containsKey(key)) {
+                throw new BuildFailure("build secret " + key + " is in no secret group linked to the service");
+            }
+        }
         List<String> args = new ArrayList<>();
         Path folder = run.workspace().resolve("build-secrets");
         try {
             Files.createDirectories(folder);
             for (String key : job.secrets()) {
-                if (!values.containsKey(key)) {
-                    throw new BuildFailure("build secret " + key + " is in no secret group linked to the service");
-                }
                 Path file = folder.resolve(key);
                 Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
                 Files.writeString(file, values.get(key));
@@ -152,6 +155,21 @@ public class LocalExecutor implements BuildExecutor {
         }
         run.log("[openpaas] build secrets: " + String.join(", ", job.secrets()));
         return args;
+    }
+
+    /** The build secrets' files go as soon as buildah is done with them, before the image is pushed. */
+    private static void removeBuildSecrets(BuildRun run) {
+        Path folder = run.workspace().resolve("build-secrets");
+        try (var files = Files.list(folder)) {
+            for (Path file : files.toList()) {
+                Files.deleteIfExists(file);
+            }
+            Files.deleteIfExists(folder);
+        } catch (java.nio.file.NoSuchFileException e) {
+            // the build named no secret
+        } catch (java.io.IOException e) {
+            run.log("[openpaas] could not remove the build secrets' files now (they go with the workspace): " + e.getClass().getSimpleName());
+        }
     }
 
     /** The local tag goes once the build has ended (its layers stay cached for the next build). */

@@ -102,6 +102,14 @@ public class SecretGroupRepository {
                 .executeUpdate()).replaceWithVoid();
     }
 
+    /** Every group of a project, in the caller's transaction. */
+    public Uni<List<SecretGroup>> ofProject(UUID projectId) {
+        return Panache.getSession().chain(s -> s.createNativeQuery("select " + COLUMNS.replace("keys", "array_to_string(keys, ',')")
+                .replace("services", "array_to_string(services, ',')") + " from secret_groups where project_id = :p order by name for update",
+                Object[].class).setParameter("p", projectId).getResultList())
+                .map(rows -> rows.stream().map(SecretGroupRepository::group).toList());
+    }
+
     /** Groups of a project that link a service (for delivery). */
     public Uni<List<SecretGroup>> linkedTo(UUID projectId, UUID serviceId) {
         return pool.preparedQuery("select " + COLUMNS + " from secret_groups where project_id = $1 and $2 = any(services) order by name")

@@ -168,15 +168,34 @@ public class SecretGroupService {
                         throw ProblemException.notFound("secret group", name);
                     }
                     ETags.checkIfMatch(ifMatch, existing.version());
-                    Map<String, Object> data = new LinkedHashMap<>();
-                    data.put("project_id", projectId);
-                    data.put("group", name);
-                    data.put("version", existing.version());
-                    data.put("services", existing.services());
-                    return groups.delete(existing.id())
-                            .chain(() -> outbox.append(Domain.SECRET, projectId, "deleted", existing.id(), data))
-                            .chain(() -> store.delete(existing.ref()));
+                    return remove(existing);
                 })));
+    }
+
+    /**
+     * A deleted project's groups go with it (values included), each announced as deleted: nobody
+     * could reach them any more, and values must not outlive their project.
+     */
+    public Uni<Void> removeProject(UUID projectId) {
+        return groups.ofProject(projectId).chain(all -> {
+            Uni<Void> chain = Uni.createFrom().voidItem();
+            for (SecretGroup group : all) {
+                chain = chain.chain(() -> remove(group));
+            }
+            return chain;
+        });
+    }
+
+    /** Deletes a group and its values, announced with the services it was linked to (they roll without its keys); in the caller's transaction. */
+    private Uni<Void> remove(SecretGroup existing) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("project_id", existing.projectId());
+        data.put("group", existing.name());
+        data.put("version", existing.version());
+        data.put("services", existing.services());
+        return groups.delete(existing.id())
+                .chain(() -> outbox.append(Domain.SECRET, existing.projectId(), "deleted", existing.id(), data))
+                .chain(() -> store.delete(existing.ref()));
     }
 
     private Uni<SecretGroup> require(UUID projectId, String name) {
