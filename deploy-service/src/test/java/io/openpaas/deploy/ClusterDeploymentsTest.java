@@ -408,8 +408,10 @@ class ClusterDeploymentsTest extends DeployWorld {
 
             // unlinked: the next rollout drops the Secret and the reference to it
             secretUpdated(3, List.of(), List.of(service));
-            Await.until("the Secret removed", Duration.ofSeconds(30), () -> secretValue(secretName) == null);
             awaitObject("no envFrom", d -> d.getSpec().getTemplate().getSpec().getContainers().get(0).getEnvFrom().isEmpty());
+            assertEquals(two, secretValue(secretName), "kept until the new pods run: old pods that restart meanwhile still find it");
+            rolledOut(1);
+            Await.until("the Secret removed once the rollout is done", Duration.ofSeconds(30), () -> secretValue(secretName) == null);
 
             // the values were never stored, published or shown by deploy-service
             for (String planted : List.of(one, two)) {

@@ -136,6 +136,8 @@ class SecretGroupsTest {
                 {path(w, "db"), "{\"data\":{\"A\":\"" + planted + "\"},\"services\":[\"" + UUID.randomUUID() + "\"]}", "not a service of this project"},
                 {path(w, "db"), "{\"data\":{\"A\":{\"nested\":\"" + planted + "\"}}}", ""},
                 {path(w, "db"), "{\"data\":{\"A\":\"" + planted + "\"},\"extra\":1}", ""},
+                {path(w, "db"), "{}", "data"},
+                {path(w, "tls"), "{\"data\":{\"A\":\"" + planted + "\"}}", "reserved"},
         };
         for (String[] c : cases) {
             String body = put(dev, c[0], c[1]).then().statusCode(400).contentType("application/problem+json")

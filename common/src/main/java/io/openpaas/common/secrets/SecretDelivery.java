@@ -44,10 +44,14 @@ public final class SecretDelivery {
     private SecretDelivery() {
     }
 
-    /** What a receiver asks for: the groups linked to one service of one project (all of them when {@code groups} is null). */
+    /**
+     * What a receiver asks for: the groups linked to one service of one project (all of them when
+     * {@code groups} is null), and of their values only {@code keys} when given (a build asks for
+     * its build secrets alone).
+     */
     @io.quarkus.runtime.annotations.RegisterForReflection
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Request(String requestId, UUID projectId, UUID serviceId, List<String> groups, String receiverKey) {
+    public record Request(String requestId, UUID projectId, UUID serviceId, List<String> groups, List<String> keys, String receiverKey) {
     }
 
     /** The answer: the sender's key and the sealed groups, or why there are none. */
@@ -85,7 +89,11 @@ public final class SecretDelivery {
     }
 
     public static Request request(UUID projectId, UUID serviceId, List<String> groups, KeyPair receiver) {
-        return new Request(UUID.randomUUID().toString(), projectId, serviceId, groups,
+        return request(projectId, serviceId, groups, null, receiver);
+    }
+
+    public static Request request(UUID projectId, UUID serviceId, List<String> groups, List<String> keys, KeyPair receiver) {
+        return new Request(UUID.randomUUID().toString(), projectId, serviceId, groups, keys,
                 Base64.getEncoder().encodeToString(receiver.getPublic().getEncoded()));
     }
 

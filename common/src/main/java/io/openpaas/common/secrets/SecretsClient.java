@@ -30,8 +30,13 @@ public class SecretsClient {
 
     /** The current values of {@code groups} (all linked groups when null) of the service; fails with a reason naming no value. */
     public List<SecretDelivery.Group> resolve(UUID projectId, UUID serviceId, List<String> groups) throws InterruptedException {
+        return resolve(projectId, serviceId, groups, null);
+    }
+
+    /** As {@link #resolve(UUID, UUID, List)}, with only {@code keys} of the groups' values (all when null). */
+    public List<SecretDelivery.Group> resolve(UUID projectId, UUID serviceId, List<String> groups, List<String> keys) throws InterruptedException {
         KeyPair receiver = SecretDelivery.newKeyPair();
-        SecretDelivery.Request request = SecretDelivery.request(projectId, serviceId, groups, receiver);
+        SecretDelivery.Request request = SecretDelivery.request(projectId, serviceId, groups, keys, receiver);
         try {
             Message answer = nats.connection().request(SecretDelivery.SUBJECT, mapper.writeValueAsBytes(request))
                     .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);

@@ -77,7 +77,14 @@ public class SecretsResponder {
             return;
         }
         resolve(request).subscribe().with(
-                found -> reply(replyTo, SecretDelivery.seal(request, found, mapper)),
+                found -> {
+                    SecretDelivery.Reply sealed = SecretDelivery.seal(request, found, mapper);
+                    int size = sealed.sealed().length() + sealed.senderKey().length() + 64;
+                    long max = nats.connection().getMaxPayload();
+                    reply(replyTo, size <= max ? sealed : new SecretDelivery.Reply(null, null, "the values of the groups linked to the "
+                            + "service take " + size + " bytes sealed, more than NATS carries in one message (" + max + "): link fewer or "
+                            + "smaller groups, or raise the server's max_payload"));
+                },
                 failure -> {
                     LOG.warnf("secrets request %s for service %s failed: %s", request.requestId(), request.serviceId(), failure.getMessage());
                     reply(replyTo, new SecretDelivery.Reply(null, null, failure.getMessage()));
@@ -98,7 +105,12 @@ public class SecretsResponder {
             }
             Uni<List<SecretDelivery.Group>> all = Uni.createFrom().item(new ArrayList<>());
             for (SecretGroup group : wanted) {
-                all = all.chain(list -> store.read(group.ref(), group.version()).map(values -> {
+                all = all.chain(list -> store.read(group.ref(), group.version()).map(read -> {
+                    java.util.Map<String, String> values = read;
+                    if (request.keys() != null) {
+                        values = new java.util.TreeMap<>(read);
+                        values.keySet().retainAll(request.keys());
+                    }
                     list.add(new SecretDelivery.Group(group.name(), group.version(), values, group.store(), store.externalPath(group.ref())));
                     return list;
                 }));

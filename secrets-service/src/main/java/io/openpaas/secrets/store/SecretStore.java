@@ -27,6 +27,11 @@ public interface SecretStore {
     /** Removes the group's values (the built-in store drops its data key; Vault keeps its versions, soft-deleted). */
     Uni<Void> delete(GroupRef group);
 
+    /** Removes every trace of the group's values, for a deleted project (Vault: its versions destroyed and its metadata deleted). */
+    default Uni<Void> purge(GroupRef group) {
+        return delete(group);
+    }
+
     /** Where a cluster's secret operator finds the group, or null when the store has no such address (docs/secrets.md). */
     default String externalPath(GroupRef group) {
         return null;

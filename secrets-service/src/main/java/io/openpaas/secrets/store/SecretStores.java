@@ -64,12 +64,25 @@ public class SecretStores {
     void onStart(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) StartupEvent start, MasterKeys masterKeys, DataSource dataSource,
             SecretStore store) {
         LOG.infof("secret store: %s", store.kind());
+        try (java.sql.Connection c = dataSource.getConnection(); var st = c.prepareStatement("select store, count(*) from secret_groups "
+                + "where store <> ? group by store")) {
+            st.setString(1, store.kind());
+            try (var rs = st.executeQuery()) {
+                if (rs.next()) {
+                    throw new IllegalStateException("The secret store is configured as " + store.kind() + ", but " + rs.getLong(2)
+                            + " secret groups are kept in the " + rs.getString(1) + " store. Refusing to start; nothing was changed. "
+                            + "Configure the store they are in (OPENPAAS_SECRETS_STORE, OPENPAAS_VAULT_URL).");
+                }
+            }
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException("cannot read the secrets schema to check the store", e);
+        }
         if (!store.kind().equals("builtin")) {
             return;
         }
         masterKeys.load(dataSource);
         if (masterKeys.hasPreviousKeys()) {
-            masterKeys.rewrap().subscribe().with(r -> { }, e -> LOG.error("re-wrapping data keys under the new master key failed; "
+            masterKeys.resume().subscribe().with(r -> { }, e -> LOG.error("re-wrapping data keys under the new master key failed; "
                     + "it runs again at the next start", e));
         }
     }

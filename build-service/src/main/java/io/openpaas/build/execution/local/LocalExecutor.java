@@ -86,7 +86,12 @@ public class LocalExecutor implements BuildExecutor {
         }
         List<String> bud = new ArrayList<>(List.of("buildah", "bud", "--layers", "--pull=false", "-f", dockerfile.toString(),
                 "-t", job.taggedImage()));
-        bud.addAll(buildSecrets(job, run));
+        List<String> secretArgs = buildSecrets(job, run);
+        if (!secretArgs.isEmpty()) {
+            // buildah's layer cache does not key on secret contents: a RUN with the same text elsewhere must not reuse this one's layer
+            bud.add("--no-cache");
+        }
+        bud.addAll(secretArgs);
         bud.add(context.toString());
         Commands.Outcome built;
         ReentrantLock lock = BUD_LOCKS.computeIfAbsent(job.serviceId(), k -> new ReentrantLock());
@@ -129,7 +134,7 @@ public class LocalExecutor implements BuildExecutor {
         }
         java.util.Map<String, String> values = new java.util.HashMap<>();
         try {
-            secrets.resolve(job.projectId(), job.serviceId(), null).forEach(g -> values.putAll(g.values()));
+            secrets.resolve(job.projectId(), job.serviceId(), null, job.secrets()).forEach(g -> values.putAll(g.values()));
         } catch (io.openpaas.common.secrets.SecretDelivery.DeliveryFailure e) {
             throw new BuildFailure("the build secrets " + job.secrets() + " could not be fetched: " + e.getMessage());
         }

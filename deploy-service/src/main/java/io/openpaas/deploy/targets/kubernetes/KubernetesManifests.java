@@ -250,7 +250,13 @@ public final class KubernetesManifests {
 
     private static Container container(WorkloadSpec spec, boolean versionedSecrets) {
         List<EnvVar> env = new ArrayList<>();
-        spec.env().forEach((name, value) -> env.add(new EnvVar(name, value, null)));
+        // Kubernetes lets env win over envFrom; on every target a linked group's key wins over the service's own env
+        java.util.Set<String> fromSecrets = spec.resolved().env().keySet();
+        spec.env().forEach((name, value) -> {
+            if (!fromSecrets.contains(name)) {
+                env.add(new EnvVar(name, value, null));
+            }
+        });
         List<EnvFromSource> envFrom = new ArrayList<>();
         Map<String, Integer> versions = new LinkedHashMap<>();
         spec.resolved().groups().forEach(g -> versions.put(g.name(), g.version()));

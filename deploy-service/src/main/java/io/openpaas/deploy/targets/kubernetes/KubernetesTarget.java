@@ -101,6 +101,8 @@ public final class KubernetesTarget implements DeployTarget {
         }
         removeNoLongerRendered(spec, objects);
         follow(spec, progress);
+        // only once the new pods run: old pods restarted during a failed rollout still find their groups' Secrets
+        removeUnlinkedSecrets(spec, objects);
         progress.trafficMoved();
     }
 
@@ -142,7 +144,11 @@ public final class KubernetesTarget implements DeployTarget {
                         () -> client.resources(kind).inNamespace(namespace).withName(spec.serviceSlug()).delete());
             }
         }
-        // the Secrets of groups no longer linked go too: their values must not outlive the link
+    }
+
+    /** The Secrets of groups no longer linked go: their values must not outlive the link. */
+    private void removeUnlinkedSecrets(WorkloadSpec spec, List<HasMetadata> rendered) throws DeployFailure, InterruptedException {
+        String namespace = KubernetesManifests.namespace(spec);
         java.util.Set<String> kept = new java.util.HashSet<>();
         rendered.stream().filter(io.fabric8.kubernetes.api.model.Secret.class::isInstance).forEach(o -> kept.add(o.getMetadata().getName()));
         for (HasMetadata old : call("listing the service's Secrets", () -> client.secrets().inNamespace(namespace)

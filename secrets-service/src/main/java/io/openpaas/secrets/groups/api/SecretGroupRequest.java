@@ -13,6 +13,6 @@ public record SecretGroupRequest(@NotNull Map<String, String> data, List<UUID> s
 
     @Override
     public String toString() {
-        return "SecretGroupRequest[keys=" + data.keySet() + ", services=" + services + "]";
+        return "SecretGroupRequest[keys=" + (data == null ? null : data.keySet()) + ", services=" + services + "]";
     }
 }

@@ -70,20 +70,21 @@ public class SecretGroupService {
     public Uni<Written> put(Caller caller, UUID projectId, String name, SecretGroupRequest request, String ifMatch) {
         SecretRules.group(name);
         SecretRules.values(request.data(), config);
-        List<UUID> linked = SecretRules.services(request.services());
+        // without "services" the links stay as they are: replacing values must not unlink (and roll) services
+        List<UUID> linked = request.services() == null ? null : SecretRules.services(request.services());
         Map<String, String> values = new TreeMap<>(request.data());
         return authorizer.require(caller, projectId, Roles.DEVELOPER)
-                .chain(() -> services.requireInProject(projectId, linked))
+                .chain(() -> linked == null ? Uni.createFrom().voidItem() : services.requireInProject(projectId, linked))
                 .chain(() -> tx.write(() -> groups.lock(projectId, name).chain(existing -> {
                     checkPrecondition(existing, ifMatch);
                     if (existing != null) {
-                        return write(projectId, name, existing, values, linked);
+                        return write(projectId, name, existing, values, linked == null ? existing.services() : linked);
                     }
                     return groups.count(projectId).chain(count -> {
                         if (count >= config.maxGroupsPerProject()) {
                             throw ProblemException.conflict("the project has " + count + " secret groups, the most it may have");
                         }
-                        return write(projectId, name, null, values, linked);
+                        return write(projectId, name, null, values, linked == null ? List.of() : linked);
                     });
                 })));
     }
@@ -180,7 +181,7 @@ public class SecretGroupService {
         return groups.ofProject(projectId).chain(all -> {
             Uni<Void> chain = Uni.createFrom().voidItem();
             for (SecretGroup group : all) {
-                chain = chain.chain(() -> remove(group));
+                chain = chain.chain(() -> remove(group).chain(() -> store.purge(group.ref())));
             }
             return chain;
         });

@@ -24,6 +24,9 @@ final class SecretRules {
             throw ProblemException.invalidField("group", "must be 1-32 lowercase letters, digits and '-', starting and ending with a "
                     + "letter or digit");
         }
+        if (name.equals("tls")) { // <service>-tls is the Ingress certificate's Secret on a cluster
+            throw ProblemException.invalidField("group", "'tls' is reserved");
+        }
     }
 
     static void values(Map<String, String> data, SecretsConfig limits) {

@@ -77,6 +77,11 @@ public class BuiltinSecretStore implements SecretStore {
 
     @Override
     public Uni<Map<String, String>> read(GroupRef group, int version) {
+        // a data key read just before a rotation retired its master key has been re-wrapped since: read it again
+        return readOnce(group, version).onFailure(MasterKeyring.UnknownMasterKey.class).retry().atMost(1);
+    }
+
+    private Uni<Map<String, String>> readOnce(GroupRef group, int version) {
         return pool.preparedQuery("select k.master_key_id, k.wrapped, v.ciphertext from secret_values v join data_keys k on k.group_id = v.group_id "
                 + "where v.group_id = $1 and v.version = $2")
                 .execute(Tuple.of(group.id(), version))

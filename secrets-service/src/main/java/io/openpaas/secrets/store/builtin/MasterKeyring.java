@@ -75,7 +75,7 @@ public final class MasterKeyring {
     byte[] unwrap(String masterKeyId, byte[] wrapped, String associated) {
         byte[] master = keys.get(masterKeyId);
         if (master == null) {
-            throw new IllegalStateException("the data key of " + associated + " is wrapped by master key " + masterKeyId
+            throw new UnknownMasterKey("the data key of " + associated + " is wrapped by master key " + masterKeyId
                     + ", which is not configured");
         }
         return Aead.open(master, "data-key/" + associated, wrapped);
@@ -112,5 +112,12 @@ public final class MasterKeyring {
     @Override
     public String toString() {
         return "MasterKeyring" + ids();
+    }
+
+    /** A data key wrapped by a key this ring does not hold (retired a moment ago, or never configured). */
+    public static final class UnknownMasterKey extends IllegalStateException {
+        UnknownMasterKey(String message) {
+            super(message);
+        }
     }
 }

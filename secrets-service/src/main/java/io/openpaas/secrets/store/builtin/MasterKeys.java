@@ -158,7 +158,11 @@ public class MasterKeys {
             Files.createDirectories(file.getParent());
             Path tmp = Files.createTempFile(file.getParent(), "secrets-master", ".tmp",
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Files.write(tmp, keys);
+            try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE,
+                    java.nio.file.StandardOpenOption.TRUNCATE_EXISTING)) {
+                channel.write(java.nio.ByteBuffer.wrap((String.join("\n", keys) + "\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+                channel.force(true); // on disk before any data key is wrapped by it
+            }
             if (replace) {
                 Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             } else {
@@ -168,15 +172,16 @@ public class MasterKeys {
                     Files.delete(tmp);
                 }
             }
+            try (java.nio.channels.FileChannel folder = java.nio.channels.FileChannel.open(file.getParent(),
+                    java.nio.file.StandardOpenOption.READ)) {
+                folder.force(true); // the rename too
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the secrets master key file " + file, e);
         }
     }
 
-    /**
-     * A data key read a moment before a rotation retired its master key is read again (it has
-     * been re-wrapped by then).
-     */
+    /** Unwraps with the keys held now; a read that raced a retirement fails with {@link MasterKeyring.UnknownMasterKey} and reads again. */
     byte[] unwrapForRead(String masterKeyId, byte[] wrapped, String label) {
         return ring().unwrap(masterKeyId, wrapped, label);
     }
@@ -209,17 +214,29 @@ public class MasterKeys {
         })).chain(next -> rewrap()).eventually(() -> rotating.set(false));
     }
 
+    /** At start, a rotation left unfinished (or configured with previous keys) is finished, unless one already runs. */
+    public Uni<Rotation> resume() {
+        if (!rotating.compareAndSet(false, true)) {
+            return Uni.createFrom().failure(ProblemException.conflict("a master key rotation is already running"));
+        }
+        return rewrap().eventually(() -> rotating.set(false));
+    }
+
     /**
-     * Re-wraps every data key not wrapped by the current key, in batches, while writes go on;
-     * then, holding a lock that waits for writes in flight, re-wraps what they added and retires
-     * the earlier keys (from memory before the lock is released, then from the key file).
+     * Re-wraps every data key not wrapped by the current key, in batches, while writes go on.
+     * Then, under an exclusive lock on {@code data_keys} (which waits for every write in flight,
+     * those holding a data key {@code for share} included), re-wraps all that is left and commits.
+     * Only then are the earlier keys retired from memory; a last pass under the same lock re-wraps
+     * what a write that had wrapped under an earlier key committed in between; then the key file
+     * keeps the current key alone.
      */
-    public Uni<Rotation> rewrap() {
-        List<String> before = ring().ids();
-        return rewrapBatches(0).chain(count -> pool.withTransaction(c -> c.query("lock table data_keys in share row exclusive mode").execute()
-                .chain(() -> rewrapBatch(c))
-                .invoke(() -> ring = ring().currentOnly())
-                .map(last -> count + last)))
+    private Uni<Rotation> rewrap() {
+        MasterKeyring held = ring();
+        List<String> before = held.ids();
+        return rewrapBatches(held, 0)
+                .chain(count -> pool.withTransaction(c -> lockAll(c).chain(() -> rewrapAll(c, held, count))))
+                .invoke(() -> ring = held.currentOnly())
+                .chain(count -> pool.withTransaction(c -> lockAll(c).chain(() -> rewrapAll(c, held, count))))
                 .chain(total -> vertx.executeBlocking(Uni.createFrom().item(() -> {
                     if (config.masterKey().filter(k -> !k.isBlank()).isEmpty()) {
                         writeKeyFile(ring().encoded(), true);
@@ -231,15 +248,25 @@ public class MasterKeys {
                 })));
     }
 
-    private Uni<Long> rewrapBatches(long done) {
-        return pool.withTransaction(this::rewrapBatch)
-                .chain(n -> n == 0 ? Uni.createFrom().item(done) : rewrapBatches(done + n));
+    private static Uni<Void> lockAll(SqlConnection c) {
+        return c.query("lock table data_keys in exclusive mode").execute().replaceWithVoid();
     }
 
-    private Uni<Long> rewrapBatch(SqlConnection c) {
-        MasterKeyring keys = ring();
+    /** Batches while writes go on: rows a write holds are skipped here and taken under the lock. */
+    private Uni<Long> rewrapBatches(MasterKeyring keys, long done) {
+        return pool.withTransaction(c -> rewrapBatch(c, keys, true))
+                .chain(n -> n == 0 ? Uni.createFrom().item(done) : rewrapBatches(keys, done + n));
+    }
+
+    /** Every row left, in the caller's (locked) transaction. */
+    private Uni<Long> rewrapAll(SqlConnection c, MasterKeyring keys, long done) {
+        return rewrapBatch(c, keys, false).chain(n -> n == 0 ? Uni.createFrom().item(done) : rewrapAll(c, keys, done + n));
+    }
+
+    private Uni<Long> rewrapBatch(SqlConnection c, MasterKeyring keys, boolean skipLocked) {
         return c.preparedQuery("select k.group_id, k.master_key_id, k.wrapped, g.project_id, g.name from data_keys k "
-                + "join secret_groups g on g.id = k.group_id where k.master_key_id <> $1 limit " + BATCH + " for update of k skip locked")
+                + "join secret_groups g on g.id = k.group_id where k.master_key_id <> $1 limit " + BATCH + " for update of k"
+                + (skipLocked ? " skip locked" : ""))
                 .execute(Tuple.of(keys.currentId()))
                 .chain(rows -> {
                     List<Tuple> updates = new ArrayList<>();

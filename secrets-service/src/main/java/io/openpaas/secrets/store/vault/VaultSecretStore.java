@@ -84,6 +84,12 @@ public class VaultSecretStore implements SecretStore {
         }).onFailure(e -> e instanceof ProblemException p && p.type() == ProblemType.NOT_FOUND).recoverWithNull().replaceWithVoid();
     }
 
+    @Override
+    public Uni<Void> purge(GroupRef group) {
+        return call("delete metadata", () -> kv.deleteSecretMetadata(path(group)))
+                .onFailure(e -> e instanceof ProblemException p && p.type() == ProblemType.NOT_FOUND).recoverWithNull().replaceWithVoid();
+    }
+
     /** Runs a Vault call, answering its refusals as problems that name the operation and status, never a value. */
     private <T> Uni<T> call(String operation, java.util.function.Supplier<java.util.concurrent.CompletionStage<T>> request) {
         return Uni.createFrom().completionStage(request).onFailure().transform(e -> {
