@@ -98,7 +98,8 @@ class GatewayProtectionsTest {
                 + "where type = 'paas.security.denied' and resource = ?";
         Await.value("every refusal accounted for", Duration.ofSeconds(20), (long) requests, () -> Sql.count(sum, path));
         long records = Sql.count("select count(*) from audit.audit_records where type = 'paas.security.denied' and resource = ?", path);
-        assertTrue(records <= 8, requests + " refusals (" + statuses + ") took " + records + " audit records");
+        // one record per caller and rate-limit window: a slow machine spreads the flood over more windows, never near one each
+        assertTrue(records <= requests / 5, requests + " refusals (" + statuses + ") took " + records + " audit records");
         // the flood used up this address's budget for anonymous requests: the next tests start in a fresh window
         Await.until("the address's window over", Duration.ofSeconds(5), () -> given().get("/api/v1/projects").statusCode() == 401);
     }

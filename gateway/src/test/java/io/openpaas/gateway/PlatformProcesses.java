@@ -113,7 +113,9 @@ public class PlatformProcesses implements QuarkusTestResourceLifecycleManager {
                 config.put("openpaas.gateway.deploy-url", "http://127.0.0.1:" + slow.getAddress().getPort()); // too slow: 504
                 config.put("openpaas.gateway.secrets-url", "http://127.0.0.1:" + freePort());
                 if (!rotatingKeys) { // a service's first JWKS fetch (from itself) may take longer than that
-                    config.put("openpaas.gateway.upstream-timeout", "PT1S");
+                    // under the slow upstream's 5 s (its 504), with room for a real call on 2 loaded cores (1 s made
+                    // user creation answer 504 in a CI run)
+                    config.put("openpaas.gateway.upstream-timeout", "PT3S");
                 }
             }
             if (rateLimit != null) {
