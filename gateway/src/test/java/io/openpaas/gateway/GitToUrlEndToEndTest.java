@@ -44,16 +44,10 @@ class GitToUrlEndToEndTest {
         String jwt = GatewayEndToEndTest.adminJwt();
         Path root = Files.createTempDirectory("e2e-git");
         String repository = commit(root, "version one", true);
-        String projectSlug = "e2e-" + UUID.randomUUID().toString().substring(0, 6);
-        String project = given().auth().oauth2(jwt).contentType(ContentType.JSON)
-                .body("{\"name\":\"End to end\",\"slug\":\"" + projectSlug + "\"}").post("/api/v1/projects").then().statusCode(201)
-                .extract().path("id");
-        var created = given().auth().oauth2(jwt).contentType(ContentType.JSON).body("{\"name\":\"Web\",\"build_source\":{\"type\":\"git\","
-                + "\"repository\":\"" + repository + "\",\"branch\":\"main\"},\"ports\":[{\"name\":\"http\",\"port\":8080,\"public\":true}],"
-                + "\"resources\":{\"memory_mb\":64},\"health_check\":{\"interval_seconds\":1,\"timeout_seconds\":1}}")
-                .post("/api/v1/projects/" + project + "/services").then().statusCode(201).extract();
-        String service = created.path("id");
-        String host = created.path("slug") + "." + projectSlug + ".localhost";
+        App app = app(jwt, "e2e", "End to end", repository);
+        String project = app.project();
+        String service = app.service();
+        String host = app.host();
 
         String firstBuild = build(jwt, service);
         Await.until("version one at the URL", Duration.ofSeconds(180), () -> get(host).equals("200 version one"));
@@ -94,16 +88,10 @@ class GitToUrlEndToEndTest {
         Path root = Files.createTempDirectory("e2e-secret");
         String repository = commit(root, "unused", true,
                 "[\"/bin/busybox\",\"sh\",\"-c\",\"echo \\\"$DB_PASSWORD\\\" > /www/index.html; exec /bin/busybox httpd -f -p 8080 -h /www\"]");
-        String projectSlug = "sec-" + UUID.randomUUID().toString().substring(0, 6);
-        String project = given().auth().oauth2(jwt).contentType(ContentType.JSON)
-                .body("{\"name\":\"Secrets\",\"slug\":\"" + projectSlug + "\"}").post("/api/v1/projects").then().statusCode(201)
-                .extract().path("id");
-        var created = given().auth().oauth2(jwt).contentType(ContentType.JSON).body("{\"name\":\"Web\",\"build_source\":{\"type\":\"git\","
-                + "\"repository\":\"" + repository + "\",\"branch\":\"main\"},\"ports\":[{\"name\":\"http\",\"port\":8080,\"public\":true}],"
-                + "\"resources\":{\"memory_mb\":64},\"health_check\":{\"interval_seconds\":1,\"timeout_seconds\":1}}")
-                .post("/api/v1/projects/" + project + "/services").then().statusCode(201).extract();
-        String service = created.path("id");
-        String host = created.path("slug") + "." + projectSlug + ".localhost";
+        App app = app(jwt, "sec", "Secrets", repository);
+        String project = app.project();
+        String service = app.service();
+        String host = app.host();
         String group = "/api/v1/projects/" + project + "/secrets/db";
         // secrets-service learns of the service from its event: until then the link is refused (400), never half-made
         Await.until("the group linked", Duration.ofSeconds(20), () -> given().auth().oauth2(jwt).contentType(ContentType.JSON)
@@ -181,6 +169,23 @@ class GitToUrlEndToEndTest {
                 + "order by group_id)) from secrets.data_keys"));
         given().auth().oauth2(jwt).get("/api/v1/projects/" + project + "/secrets/kept?reveal=true").then().statusCode(200)
                 .body("data.A", org.hamcrest.Matchers.equalTo("kept"));
+    }
+
+    /** A project and its public Git service, as the API made them. */
+    record App(String project, String service, String host) {
+    }
+
+    /** Creates a project (slug {@code prefix-…}) with one public web service built from {@code repository}. */
+    static App app(String jwt, String prefix, String name, String repository) {
+        String projectSlug = prefix + "-" + UUID.randomUUID().toString().substring(0, 6);
+        String project = given().auth().oauth2(jwt).contentType(ContentType.JSON)
+                .body("{\"name\":\"" + name + "\",\"slug\":\"" + projectSlug + "\"}").post("/api/v1/projects").then().statusCode(201)
+                .extract().path("id");
+        var created = given().auth().oauth2(jwt).contentType(ContentType.JSON).body("{\"name\":\"Web\",\"build_source\":{\"type\":\"git\","
+                + "\"repository\":\"" + repository + "\",\"branch\":\"main\"},\"ports\":[{\"name\":\"http\",\"port\":8080,\"public\":true}],"
+                + "\"resources\":{\"memory_mb\":64},\"health_check\":{\"interval_seconds\":1,\"timeout_seconds\":1}}")
+                .post("/api/v1/projects/" + project + "/services").then().statusCode(201).extract();
+        return new App(project, created.path("id"), created.path("slug") + "." + projectSlug + ".localhost");
     }
 
     /** The events about one resource on the subjects of {@code filter}, in stream order. */

@@ -11,7 +11,6 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -91,7 +90,7 @@ public class BuiltinSecretStore implements SecretStore {
                     }
                     Row row = rows.iterator().next();
                     try {
-                        byte[] dataKey = masterKeys.unwrapForRead(row.getString(0), row.getBuffer(1).getBytes(), group.label());
+                        byte[] dataKey = masterKeys.ring().unwrap(row.getString(0), row.getBuffer(1).getBytes(), group.label());
                         byte[] plain = Aead.open(dataKey, group.versionLabel(version), row.getBuffer(2).getBytes());
                         return (Map<String, String>) json.read(new String(plain, StandardCharsets.UTF_8), VALUES);
                     } catch (Aead.Tampered e) {
@@ -104,15 +103,5 @@ public class BuiltinSecretStore implements SecretStore {
     public Uni<Void> delete(GroupRef group) {
         // the rows go with the group (on delete cascade); without its data key no copy of a value decrypts
         return Uni.createFrom().voidItem();
-    }
-
-    /** The data keys are what a rotation re-wraps; their count per master key shows progress. */
-    public Uni<List<String>> masterKeysInUse() {
-        return pool.query("select distinct master_key_id from data_keys").execute()
-                .map(rows -> {
-                    List<String> ids = new java.util.ArrayList<>();
-                    rows.forEach(r -> ids.add(r.getString(0)));
-                    return ids;
-                });
     }
 }

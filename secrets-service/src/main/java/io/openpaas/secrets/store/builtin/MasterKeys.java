@@ -71,11 +71,10 @@ public class MasterKeys {
                         + "row_number() over (partition by k.master_key_id order by k.group_id) as n from data_keys k "
                         + "join secret_groups g on g.id = k.group_id) s where n <= 5")) {
             MasterKeyring loaded = configured();
-            java.util.Map<String, List<String[]>> samples = new java.util.LinkedHashMap<>();
+            java.util.Map<String, List<Sample>> samples = new java.util.LinkedHashMap<>();
             while (rs.next()) {
                 inUse.add(rs.getString(1));
-                samples.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(new String[] {
-                        java.util.Base64.getEncoder().encodeToString(rs.getBytes(2)), rs.getString(3)});
+                samples.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(new Sample(rs.getBytes(2), rs.getString(3)));
             }
             if (loaded == null) {
                 if (!inUse.isEmpty()) {
@@ -89,13 +88,13 @@ public class MasterKeys {
                     throw refuse("stored secrets are wrapped by master key " + entry.getKey() + ", but the configured keys are " + loaded.ids());
                 }
                 boolean opens = false;
-                for (String[] sample : entry.getValue()) {
+                for (Sample sample : entry.getValue()) {
                     try {
-                        loaded.unwrap(entry.getKey(), java.util.Base64.getDecoder().decode(sample[0]), sample[1]);
+                        loaded.unwrap(entry.getKey(), sample.wrapped(), sample.label());
                         opens = true;
                         break;
                     } catch (Aead.Tampered e) {
-                        LOG.warnf("the data key of %s does not open: it was altered", sample[1]);
+                        LOG.warnf("the data key of %s does not open: it was altered", sample.label());
                     }
                 }
                 if (!opens) {
@@ -108,6 +107,10 @@ public class MasterKeys {
         } catch (SQLException e) {
             throw new IllegalStateException("cannot read the secrets schema to check the master key", e);
         }
+    }
+
+    /** A stored data key checked at start, and the group it belongs to. */
+    private record Sample(byte[] wrapped, String label) {
     }
 
     /** True when data keys wrapped by an earlier key remain, so a re-wrap should run. */
@@ -179,11 +182,6 @@ public class MasterKeys {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the secrets master key file " + file, e);
         }
-    }
-
-    /** Unwraps with the keys held now; a read that raced a retirement fails with {@link MasterKeyring.UnknownMasterKey} and reads again. */
-    byte[] unwrapForRead(String masterKeyId, byte[] wrapped, String label) {
-        return ring().unwrap(masterKeyId, wrapped, label);
     }
 
     /** Called in a write's transaction after it stored a data key: fails it if a rotation retired that key meanwhile. */
