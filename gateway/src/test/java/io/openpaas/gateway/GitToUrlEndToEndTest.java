@@ -39,6 +39,18 @@ class GitToUrlEndToEndTest {
     static final int PROXY = Integer.parseInt(System.getenv().getOrDefault("OPENPAAS_PROXY_PORT", "8000"));
     final ObjectMapper json = new ObjectMapper();
 
+    /** The whole platform runs here: what its dashboards and alert rules query, its processes export (docs/operations.md). */
+    @Test
+    void everyMetricOfTheDashboardsAndAlertRulesIsExported() throws Exception {
+        var config = org.eclipse.microprofile.config.ConfigProvider.getConfig();
+        java.util.Map<String, String> processes = new java.util.TreeMap<>();
+        for (String service : List.of("project", "build", "deploy", "secrets", "audit")) {
+            processes.put(service + "-service", config.getValue("openpaas.gateway." + service + "-url", String.class));
+        }
+        processes.put("gateway", io.restassured.RestAssured.baseURI + ":" + io.restassured.RestAssured.port);
+        io.openpaas.gateway.delivery.DeliveryMetrics.assertEveryQueriedMetricIsExported(processes);
+    }
+
     @Test
     void aCommitIsBuiltDeployedAndServedAtTheServiceUrl() throws Exception {
         String jwt = GatewayEndToEndTest.adminJwt();

@@ -1,11 +1,15 @@
 package io.openpaas.audit.chain;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Recomputes the chain in sequence order, a page at a time, and reports the first record
@@ -14,16 +18,32 @@ import jakarta.enterprise.context.ApplicationScoped;
  * pointing past the end.
  */
 @ApplicationScoped
+@io.quarkus.runtime.Startup // its meters exist from the start, not from first use
 public class AuditVerifier {
 
     private static final int PAGE = 2000;
 
     private final Pool pool;
     private final ArchiveFiles archives;
+    private final MeterRegistry registry;
+    /** 1 when the last whole-trail verification held, 0 when it found a break; NaN before the first. */
+    private final AtomicReference<Double> intact = new AtomicReference<>(Double.NaN);
 
-    public AuditVerifier(Pool pool, ArchiveFiles archives) {
+    public AuditVerifier(Pool pool, ArchiveFiles archives, MeterRegistry registry) {
         this.pool = pool;
         this.archives = archives;
+        this.registry = registry;
+        Gauge.builder("openpaas.audit.chain.intact", intact, AtomicReference::get)
+                .description("1 when the last verification of the whole trail held, 0 when it found a break").register(registry);
+        for (String result : new String[] {"intact", "broken"}) {
+            registry.counter("openpaas.audit.verifications", "result", result);
+        }
+    }
+
+    /** Verifies the whole trail on a timer, so that a break is alerted on without anyone asking (docs/operations.md). */
+    @Scheduled(every = "${openpaas.audit.verify-every:15m}", delayed = "1m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> verifyPeriodically() {
+        return verifyStored().replaceWithVoid();
     }
 
     /**
@@ -32,6 +52,13 @@ public class AuditVerifier {
      * let go), then the records stored after the newest.
      */
     public Uni<VerifyReport> verifyStored() {
+        return verifyCheckpointsAndRecords().invoke(report -> {
+            intact.set(report.valid() ? 1.0 : 0.0);
+            registry.counter("openpaas.audit.verifications", "result", report.valid() ? "intact" : "broken").increment();
+        });
+    }
+
+    private Uni<VerifyReport> verifyCheckpointsAndRecords() {
         return pool.query("select seq, hash, records, archive, archive_sha256, previous, checkpoint_hash, created_at "
                 + "from audit_checkpoints order by seq").execute()
                 .emitOn(io.smallrye.mutiny.infrastructure.Infrastructure.getDefaultWorkerPool()) // reads archive files

@@ -66,6 +66,8 @@ public class ConsumerRunner {
     private final Map<String, java.util.concurrent.Callable<MessageConsumer>> starters = new ConcurrentHashMap<>();
     /** Failures of each message itself, by consumer and stream position; cleared when it is applied or parked. */
     private final Map<String, Integer> ownFailures = new ConcurrentHashMap<>();
+    /** The stream each durable reads, for the pending counts {@code PipelineMetrics} asks the server for. */
+    private final Map<String, String> streams = new ConcurrentHashMap<>();
     private volatile boolean stopped;
 
     public ConsumerRunner(@All List<EventHandler> handlers, NatsClient nats, NatsConfig config, EventCodec codec, EventApplier applier,
@@ -138,6 +140,11 @@ public class ConsumerRunner {
         return handler.name() + "-" + domain.token() + ("none".equals(config.durableSuffix()) ? "" : config.durableSuffix());
     }
 
+    /** The stream each attached durable reads, by durable name. */
+    public Map<String, String> attachedStreams() {
+        return Map.copyOf(streams);
+    }
+
     /** Every durable consumer of this service, with its handler. */
     public Map<String, EventHandler> durables() {
         Map<String, EventHandler> all = new java.util.TreeMap<>();
@@ -183,12 +190,18 @@ public class ConsumerRunner {
                 .build();
         JetStreamManagement jsm = nats.management();
         jsm.addOrUpdateConsumer(domain.streamName(), cc);
+        streams.put(durable, domain.streamName());
+        // registered at zero, so that dashboards and alerts see every consumer before its first event
+        for (String counter : List.of("openpaas.consumer.handled", "openpaas.consumer.redelivered", DeadLetters.COUNTER)) {
+            registry.counter(counter, "consumer", durable);
+        }
         if (handler.batched()) {
             // keep enough pulled ahead that each transaction can take a full batch
             ConsumeOptions options = ConsumeOptions.builder().batchSize(BATCH * 2).expiresIn(30_000).build();
             BlockingQueue<Message> queue = new ArrayBlockingQueue<>(BATCH * 4);
             starters.put(durable, () -> nats.connection().getConsumerContext(domain.streamName(), durable).consume(options, msg -> {
                 try {
+                    countRedelivery(durable, msg);
                     queue.put(msg);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
@@ -201,10 +214,20 @@ public class ConsumerRunner {
         } else {
             ConsumeOptions options = ConsumeOptions.builder().batchSize(256).expiresIn(30_000).build();
             starters.put(durable, () -> nats.connection().getConsumerContext(domain.streamName(), durable)
-                    .consume(options, msg -> onMessage(handler, durable, msg)));
+                    .consume(options, msg -> {
+                        countRedelivery(durable, msg);
+                        onMessage(handler, durable, msg);
+                    }));
             running.put(durable, starters.get(durable).call());
         }
         Log.infof("consumer %s attached to %s", durable, domain.streamName());
+    }
+
+    /** A message the server sends again: its ack was late or lost, or the handler failed before. */
+    private void countRedelivery(String durable, Message msg) {
+        if (msg.isJetStream() && msg.metaData().deliveredCount() > 1) {
+            registry.counter("openpaas.consumer.redelivered", "consumer", durable).increment();
+        }
     }
 
     /** Applies what has arrived, up to {@code BATCH} messages a transaction, until the runner stops. */

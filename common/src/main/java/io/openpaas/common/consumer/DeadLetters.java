@@ -26,6 +26,8 @@ import java.util.Optional;
 @ApplicationScoped
 public class DeadLetters {
 
+    /** Counts parked messages by consumer; alerts fire on any increase. */
+    static final String COUNTER = "openpaas.consumer.deadlettered";
     public static final String REASON = "OpenPaaS-Reason";
     public static final String ORIGINAL_SUBJECT = "OpenPaaS-Original-Subject";
     public static final String CONSUMER = "OpenPaaS-Consumer";
@@ -59,7 +61,7 @@ public class DeadLetters {
                     .put("Nats-Msg-Id", durable + ":" + msg.metaData().streamSequence());
             nats.jetStream().publish(Subjects.deadLetter(durable), headers, msg.getData());
             msg.term();
-            registry.counter("openpaas.consumer.deadlettered", "consumer", durable).increment();
+            registry.counter(COUNTER, "consumer", durable).increment();
             Log.errorf("consumer %s dead-lettered a message from %s: %s", durable, msg.getSubject(), oneLine);
             return true;
         } catch (Exception e) {

@@ -89,6 +89,11 @@ public class CallerContext {
         if (rc == null) {
             return UUID.randomUUID().toString();
         }
+        return correlationOf(rc);
+    }
+
+    /** The request's correlation id: its {@code X-Request-Id} when it has a usable one, else a new one, kept on the request. */
+    public static String correlationOf(RoutingContext rc) {
         String id = rc.get(REQUEST_CORRELATION);
         if (id == null) {
             id = rc.request().getHeader(REQUEST_ID_HEADER);
@@ -104,6 +109,7 @@ public class CallerContext {
     public static void bindConsumedCorrelation(String correlationId) {
         if (correlationId != null) {
             ContextLocals.put(CONSUMED_CORRELATION, correlationId);
+            org.jboss.logging.MDC.put(CorrelationLogging.MDC_KEY, correlationId);
         }
     }
 

@@ -144,9 +144,12 @@ public class ProxyRoutes {
         });
     }
 
+    /** The request's correlation id (its own X-Request-Id when usable), also put in the log context: JSON logs carry it. */
     private static String requestId(HttpServerRequest request) {
         String requestId = request.getHeader(REQUEST_ID);
-        return requestId == null || requestId.isBlank() || requestId.length() > 128 ? UUID.randomUUID().toString() : requestId;
+        String id = requestId == null || requestId.isBlank() || requestId.length() > 128 ? UUID.randomUUID().toString() : requestId;
+        org.jboss.logging.MDC.put("correlation_id", id);
+        return id;
     }
 
     /** Runs {@code proceed} if the caller is within the rate limit, else answers 429 with Retry-After. */

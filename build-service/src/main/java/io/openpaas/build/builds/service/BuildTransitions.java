@@ -2,6 +2,7 @@ package io.openpaas.build.builds.service;
 
 import io.openpaas.build.builds.Build;
 import io.openpaas.build.builds.BuildState;
+import io.openpaas.build.builds.metrics.BuildMetrics;
 import io.openpaas.build.builds.mapping.BuildMapper;
 import io.openpaas.build.builds.repository.BuildRepository;
 import io.openpaas.common.events.Domain;
@@ -28,8 +29,10 @@ public class BuildTransitions {
     private final Outbox outbox;
     private final Transactions tx;
     private final BuildSignals signals;
+    private final BuildMetrics metrics;
 
-    public BuildTransitions(BuildRepository builds, BuildMapper mapper, Outbox outbox, Transactions tx, BuildSignals signals) {
+    public BuildTransitions(BuildRepository builds, BuildMapper mapper, Outbox outbox, Transactions tx, BuildSignals signals, BuildMetrics metrics) {
+        this.metrics = metrics;
         this.builds = builds;
         this.mapper = mapper;
         this.outbox = outbox;
@@ -59,7 +62,11 @@ public class BuildTransitions {
                 b.finishedAt = now();
                 b.pid = null;
             }
-            return builds.flush().chain(() -> announce(b)).replaceWith(b);
+            return builds.flush().chain(() -> announce(b)).invoke(() -> {
+                if (to.isFinal()) {
+                    metrics.finished(b);
+                }
+            }).replaceWith(b);
         });
     }
 

@@ -6,6 +6,7 @@ import io.openpaas.common.persistence.Transactions;
 import io.openpaas.deploy.deployments.Deployment;
 import io.openpaas.deploy.deployments.DeploymentState;
 import io.openpaas.deploy.deployments.mapping.DeploymentMapper;
+import io.openpaas.deploy.deployments.metrics.DeploymentMetrics;
 import io.openpaas.deploy.deployments.repository.DeploymentRepository;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -28,10 +29,12 @@ public class DeploymentTransitions {
     private final Outbox outbox;
     private final Transactions tx;
     private final io.openpaas.common.json.Json json;
+    private final DeploymentMetrics metrics;
 
     public DeploymentTransitions(DeploymentRepository deployments, DeploymentMapper mapper, Outbox outbox, Transactions tx,
-            io.openpaas.common.json.Json json) {
+            io.openpaas.common.json.Json json, DeploymentMetrics metrics) {
         this.json = json;
+        this.metrics = metrics;
         this.deployments = deployments;
         this.mapper = mapper;
         this.outbox = outbox;
@@ -52,7 +55,7 @@ public class DeploymentTransitions {
             if (to.isFinal() || to == DeploymentState.AVAILABLE) {
                 d.finishedAt = d.finishedAt == null ? now() : d.finishedAt;
             }
-            return deployments.flush().chain(() -> announce(d)).replaceWith(d);
+            return deployments.flush().chain(() -> announce(d)).invoke(() -> metrics.entered(d)).replaceWith(d);
         });
     }
 
