@@ -11,6 +11,7 @@ import java.time.Instant;
  * secret values.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@io.quarkus.runtime.annotations.RegisterForReflection // decoded by Jackson from NATS, outside REST (docs/delivery.md)
 public record EventEnvelope(
         @JsonProperty("specversion") String specVersion,
         @JsonProperty("id") String id,
