@@ -8,6 +8,9 @@
 #   jdk17-c1   the local run's flags (C1 only)
 #   jdk17-c2   the same with the JDK's default tiered compilation (C2 too)
 #   jdk25-aot  Temurin 25 with a per-process AOT cache (JEP 514/515), made by a training run here
+#   jdk25      Temurin 25, no cache (the baseline of the two AOT settings)
+#   jdk25-aot-image  Temurin 25 with the cache the JVM images make at build (Dockerfile.jvm): a start
+#              with no database (port 1), which stops where it first needs one
 #
 # Usage: bench/startup.sh [settings...]   (default: all three). Stops a running local platform first.
 set -euo pipefail
@@ -35,6 +38,8 @@ flags_of() {
     jdk17-c1) echo "-Xmx128m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC" ;;
     jdk17-c2) echo "-Xmx128m -XX:+UseSerialGC" ;;
     jdk25-aot) echo "-Xmx128m -XX:+UseSerialGC -XX:AOTCache=$AOT_DIR/$2.aot" ;;
+    jdk25) echo "-Xmx128m -XX:+UseSerialGC" ;;
+    jdk25-aot-image) echo "-Xmx128m -XX:+UseSerialGC -XX:AOTCache=$AOT_DIR/$2.image.aot" ;;
   esac
 }
 
@@ -81,6 +86,19 @@ if [[ " ${SETTINGS[*]} " == *" jdk25-aot "* ]]; then
     ready_ms "$port" "$(date +%s%N)" >/dev/null
     for _ in $(seq 1 20); do curl -fsS -o /dev/null "http://127.0.0.1:$port/health/ready" || true; done
     stop "$pid"
+  done
+fi
+
+# the images' cache: made as Dockerfile.jvm makes it, with no database, NATS or request
+if [[ " ${SETTINGS[*]} " == *" jdk25-aot-image "* ]]; then
+  mkdir -p "$AOT_DIR"
+  for entry in $SERVICES; do
+    name="${entry%%:*}"
+    [ -s "$AOT_DIR/$name.image.aot" ] && continue
+    log "making $name's image AOT cache"
+    timeout -s TERM 20 "$JDK25/bin/java" -Xmx128m -XX:+UseSerialGC -XX:AOTCacheOutput="$AOT_DIR/$name.image.aot" -Dquarkus.appcds.generate=true \
+      -Dopenpaas.database.port=1 -Dquarkus.http.port=0 -jar "$name/target/quarkus-app/quarkus-run.jar" \
+      > "$OPENPAAS_STATE_DIR/logs/aot-image-$name.log" 2>&1 || true # a service stops at the missing database, the gateway after 20 s, as in the image
   done
 fi
 

@@ -59,6 +59,9 @@ app.kubernetes.io/name: {{ .name }}
 {{- else if eq $name "build-service" }}
 - {name: OPENPAAS_BUILD_EXECUTOR, value: {{ $root.Values.build.executor | quote }}}
 - {name: OPENPAAS_BUILD_KUBERNETES_NAMESPACE, value: {{ $root.Values.build.namespace | quote }}}
+{{- with $root.Values.build.registrySecret }}
+- {name: OPENPAAS_BUILD_KUBERNETES_REGISTRY_SECRET, value: {{ . | quote }}}
+{{- end }}
 {{ include "openpaas.secretEnv" (dict "root" $root "env" "OPENPAAS_BUILD_CREDENTIALS_KEY" "key" "build-credentials-key") }}
 {{- with $root.Values.registry.url }}
 - {name: OPENPAAS_REGISTRY_URL, value: {{ . | quote }}}

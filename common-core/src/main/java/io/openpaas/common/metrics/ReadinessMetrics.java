@@ -26,6 +26,8 @@ public class ReadinessMetrics {
     private final AtomicInteger ready = new AtomicInteger();
     private final Counter changes;
     private volatile boolean sampled;
+    /** A slow check must not pile samples up behind it. */
+    private final java.util.concurrent.atomic.AtomicBoolean sampling = new java.util.concurrent.atomic.AtomicBoolean();
     private long timer = -1;
 
     public ReadinessMetrics(SmallRyeHealthReporter health, Vertx vertx, MeterRegistry registry) {
@@ -44,13 +46,18 @@ public class ReadinessMetrics {
     }
 
     private void sample() {
-        health.getReadinessAsync().subscribe().with(report -> {
-            int now = report.isDown() ? 0 : 1;
-            // the first sample sets the level; only later moves count as changes
-            if (ready.getAndSet(now) != now && sampled) {
-                changes.increment();
-            }
-            sampled = true;
-        }, failure -> ready.set(0));
+        if (!sampling.compareAndSet(false, true)) {
+            return;
+        }
+        health.getReadinessAsync().subscribe().with(report -> record(report.isDown() ? 0 : 1), failure -> record(0));
+    }
+
+    private void record(int now) {
+        // the first sample sets the level; only later moves count as changes
+        if (ready.getAndSet(now) != now && sampled) {
+            changes.increment();
+        }
+        sampled = true;
+        sampling.set(false);
     }
 }

@@ -32,8 +32,9 @@ public class PipelineMetrics {
     private final NatsClient nats;
     private final ConsumerRunner consumers;
     private final MeterRegistry registry;
-    private final AtomicLong backlog = new AtomicLong();
-    private final AtomicLong oldestAgeMillis = new AtomicLong();
+    /** NaN while the database does not answer: a stale figure would read as a healthy one. */
+    private volatile double backlog = Double.NaN;
+    private volatile double oldestAgeSeconds = Double.NaN;
     private final Map<String, AtomicLong> pending = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> ackPending = new ConcurrentHashMap<>();
 
@@ -42,9 +43,9 @@ public class PipelineMetrics {
         this.nats = nats;
         this.consumers = consumers;
         this.registry = registry;
-        Gauge.builder("openpaas.outbox.backlog", backlog, AtomicLong::get)
+        Gauge.builder("openpaas.outbox.backlog", this, m -> m.backlog)
                 .description("events committed but not yet acknowledged by JetStream").register(registry);
-        Gauge.builder("openpaas.outbox.oldest.age", oldestAgeMillis, a -> a.get() / 1000.0).baseUnit("seconds")
+        Gauge.builder("openpaas.outbox.oldest.age", this, m -> m.oldestAgeSeconds).baseUnit("seconds")
                 .description("age of the oldest unpublished outbox event (0 when none)").register(registry);
     }
 
@@ -57,9 +58,11 @@ public class PipelineMetrics {
     private void sampleOutbox() {
         try (Connection c = dataSource.getConnection(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(BACKLOG)) {
             rs.next();
-            backlog.set(rs.getLong(1));
-            oldestAgeMillis.set(Math.round(rs.getDouble(2) * 1000));
+            backlog = rs.getLong(1);
+            oldestAgeSeconds = rs.getDouble(2);
         } catch (Exception e) {
+            backlog = Double.NaN;
+            oldestAgeSeconds = Double.NaN;
             Log.debugf("outbox backlog not sampled: %s", e);
         }
     }

@@ -55,9 +55,7 @@ class DeliveryFilesTest {
 
     @Test
     void yamllintPassesWhereInstalled() throws Exception {
-        if (!Files.isExecutable(Path.of("/usr/bin/yamllint"))) {
-            return; // not installed on this machine: the parse test above still holds
-        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/yamllint")), "yamllint is not installed here");
         List<String> command = new ArrayList<>(List.of("/usr/bin/yamllint", "-c", ROOT.resolve("deploy/.yamllint").toString()));
         DeliveryFiles.yamlFiles().forEach(p -> command.add(p.toString()));
         Process lint = new ProcessBuilder(command).redirectErrorStream(true).start();
@@ -118,6 +116,27 @@ class DeliveryFilesTest {
         assertEquals(1, objects.stream().filter(o -> o.getKind().equals("Ingress")).count());
     }
 
+    /** The verbs the code's calls need (KubernetesTarget, KubernetesExecutor), and not more. */
+    @Test
+    void theRolesAllowWhatTheClusterCodeCallsAndNoMore() {
+        List<HasMetadata> objects = manifests();
+        var deploy = one(objects, io.fabric8.kubernetes.api.model.rbac.ClusterRole.class, RELEASE + "-deploy-service");
+        // createOr(update) on a project's namespace: PUT once it exists; never a delete
+        assertEquals(List.of("get", "create", "update"), verbs(deploy.getRules(), "namespaces"));
+        assertEquals(List.of("get"), verbs(deploy.getRules(), "pods/log"));
+        assertTrue(verbs(deploy.getRules(), "deployments").containsAll(List.of("get", "list", "patch", "update", "delete")));
+        var build = one(objects, io.fabric8.kubernetes.api.model.rbac.Role.class, RELEASE + "-build-service");
+        assertEquals("openpaas-builds", build.getMetadata().getNamespace());
+        one(objects, io.fabric8.kubernetes.api.model.Namespace.class, "openpaas-builds");
+        assertEquals(List.of("get", "create", "delete"), verbs(build.getRules(), "jobs"));
+        assertEquals(List.of("create"), verbs(build.getRules(), "secrets"));
+        assertEquals(1, objects.stream().filter(o -> o.getKind().equals("ClusterRole")).count(), "only deploy-service acts cluster-wide");
+    }
+
+    private static List<String> verbs(List<io.fabric8.kubernetes.api.model.rbac.PolicyRule> rules, String resource) {
+        return rules.stream().filter(r -> r.getResources().contains(resource)).flatMap(r -> r.getVerbs().stream()).toList();
+    }
+
     @Test
     void everyServiceIsInTheComposeFileWithItsImageAndHealthCheck() {
         Map<String, Object> services = map(DeliveryFiles.yamlDocuments(ROOT.resolve("docker-compose.yml")).get(0).get("services"));
@@ -125,12 +144,18 @@ class DeliveryFilesTest {
             Map<String, Object> s = map(services.get(service));
             assertNotNull(s, service + " is not in docker-compose.yml");
             assertEquals("src/main/docker/Dockerfile.jvm", map(s.get("build")).get("dockerfile"), service);
-            assertTrue(String.valueOf(map(s.get("healthcheck")).get("test")).contains("/health/ready"), service);
+            List<?> check = (List<?>) map(s.get("healthcheck")).get("test");
+            // exec form through bash: the image's sh (dash) has no /dev/tcp
+            assertEquals(List.of("CMD", "bash", "-c"), check.subList(0, 3), service);
+            assertTrue(String.valueOf(check.get(3)).contains("/health/ready"), service);
             assertTrue(map(s.get("depends_on")).containsKey("nats"), service);
         }
         for (String infra : List.of("postgres", "nats", "redis", "registry", "prometheus", "grafana", "traefik")) {
             assertTrue(services.containsKey(infra), infra);
         }
+        // NATS' health check asks its monitoring port, which its configuration must open
+        assertTrue(String.valueOf(map(services.get("nats")).get("healthcheck")).contains("8222/healthz"));
+        assertTrue(DeliveryFiles.read(ROOT.resolve("deploy/nats/compose.conf")).contains("http: 127.0.0.1:8222"));
     }
 
     @Test

@@ -14,14 +14,15 @@ import java.util.Arrays;
 import java.util.EnumSet;
 
 /**
- * {@code openpaas_builds_in_flight{state}}, {@code openpaas_builds_overdue} (open longer than
- * the build timeout: the timeout sweep should have ended them) and
+ * {@code openpaas_builds_in_flight{state}}, {@code openpaas_builds_overdue} (started longer ago
+ * than the build timeout: the timeout sweep should have ended them) and
  * {@code openpaas_build_duration_seconds{state}}; docs/operations.md.
  */
 @ApplicationScoped
 public class BuildMetrics {
 
-    private static final String SAMPLE = "select state, count(*), count(*) filter (where coalesce(started_at, created_at) "
+    /** A queued build has no deadline yet (it waits for capacity); a started one must end within the timeout. */
+    private static final String SAMPLE = "select state, count(*), count(*) filter (where started_at is not null and started_at "
             + "< now() - make_interval(secs => $1)) from builds where state = any($2) group by state";
 
     private final WorkMetrics work;
