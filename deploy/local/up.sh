@@ -21,7 +21,11 @@ if [ "$missing" = 1 ] || [ "${OPENPAAS_REBUILD:-0}" = 1 ]; then
   mvn -B -q -ntp install -DskipTests
 fi
 
-JAVA_OPTS="${OPENPAAS_JAVA_OPTS:--Xmx128m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC}"
+# C1 and C2 (the JDK's default tiers): the long-running services serve 1.6x the reads of C1 alone
+# (the token check's big-number arithmetic is a C2 intrinsic), for a 20-40% slower start; measured in
+# docs/performance.md, Profile 3. With Temurin 25 first on the PATH and OPENPAAS_AOT_DIR, each process
+# also gets its AOT cache, which gives the start-up back.
+JAVA_OPTS="${OPENPAAS_JAVA_OPTS:--Xmx128m -XX:+UseSerialGC}"
 
 # The audit trail's migrations run on their own, as the schema's owner; the service then runs
 # without that role's password, so nothing in it can alter what guards the trail.
@@ -31,6 +35,9 @@ OPENPAAS_STATE_DIR="$OPENPAAS_STATE_DIR" java $JAVA_OPTS -Dquarkus.init-and-exit
   -jar audit-service/target/quarkus-app/quarkus-run.jar > "$OPENPAAS_STATE_DIR/logs/audit-migration.log" 2>&1 \
   || { log "audit migration failed; see $OPENPAAS_STATE_DIR/logs/audit-migration.log"; exit 1; }
 
+# OPENPAAS_AOT_DIR: a JDK 25 AOT cache per process (<dir>/<name>.aot, as bench/startup.sh makes them)
+aot_cache() { [ -n "${OPENPAAS_AOT_DIR:-}" ] && [ -s "$OPENPAAS_AOT_DIR/$1.aot" ] && echo "-XX:AOTCache=$OPENPAAS_AOT_DIR/$1.aot" || true; }
+
 start() {
   local name="$1" port="$2" pidfile="$OPENPAAS_STATE_DIR/$1.pid"
   if [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then log "$name already running"; return; fi
@@ -39,7 +46,7 @@ start() {
   [ "$name" = gateway ] && host="${OPENPAAS_GATEWAY_HOST:-127.0.0.1}"
   # shellcheck disable=SC2086
   env -u OPENPAAS_DB_PASSWORD_AUDIT_OWNER OPENPAAS_DATABASE_MIGRATE_AT_START="$([ "$name" = audit-service ] && echo false || echo true)" \
-    OPENPAAS_SERVER_PORT="$port" OPENPAAS_STATE_DIR="$OPENPAAS_STATE_DIR" nohup java $JAVA_OPTS -Dquarkus.http.host="$host" \
+    OPENPAAS_SERVER_PORT="$port" OPENPAAS_STATE_DIR="$OPENPAAS_STATE_DIR" nohup java $JAVA_OPTS $(aot_cache "$name") -Dquarkus.http.host="$host" \
     -jar "$name/target/quarkus-app/quarkus-run.jar" > "$OPENPAAS_STATE_DIR/logs/$name.log" 2>&1 &
   echo $! > "$pidfile"
 }
