@@ -5,7 +5,6 @@ import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
-import java.time.Duration;
 
 /**
  * HTTP server latency as a Prometheus histogram ({@code http_server_requests_seconds_bucket}),
@@ -14,7 +13,8 @@ import java.time.Duration;
  */
 public class HttpHistograms {
 
-    private static final double[] BUCKETS_MS = {1, 2.5, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 10000};
+    private static final double[] SLOS_NANOS = java.util.Arrays.stream(new double[] {1, 2.5, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 10000})
+            .map(ms -> ms * 1_000_000).toArray();
 
     @Produces
     @Singleton
@@ -25,11 +25,8 @@ public class HttpHistograms {
                 if (!id.getName().equals("http.server.requests")) {
                     return config;
                 }
-                double[] slos = new double[BUCKETS_MS.length];
-                for (int i = 0; i < slos.length; i++) {
-                    slos[i] = Duration.ofNanos((long) (BUCKETS_MS[i] * 1_000_000)).toNanos();
-                }
-                return DistributionStatisticConfig.builder().serviceLevelObjectives(slos).build().merge(config);
+                // a timer's service-level objectives are in nanoseconds
+                return DistributionStatisticConfig.builder().serviceLevelObjectives(SLOS_NANOS).build().merge(config);
             }
         };
     }
