@@ -32,6 +32,11 @@ import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.inject.Inject;
+import java.io.OutputStream;
+import java.net.Socket;
 import org.junit.jupiter.api.Test;
 
 /** What the gateway guards at the edge, on the real services, PostgreSQL and NATS. */
@@ -57,6 +62,41 @@ class GatewayProtectionsTest {
         given().header("Origin", "https://evil.example").header("Access-Control-Request-Method", "DELETE")
                 .options("/api/v1/projects").then().statusCode(401).header("Access-Control-Allow-Origin", nullValue());
         given().get("/api/v1/projects").then().statusCode(401).header("X-Frame-Options", "DENY");
+    }
+
+    @Inject
+    MeterRegistry registry;
+
+    /**
+     * A client that sends a request and leaves (a timeout, a closed tab) must not leave the
+     * upstream waiting for a body the gateway will never send: with more such requests than the
+     * gateway keeps connections per upstream, every later request used to queue until the
+     * upstream timeout freed them.
+     */
+    @Test
+    void aClientThatLeavesDoesNotHoldAnUpstreamConnection() throws Exception {
+        String jwt = adminJwt();
+        Counter abandoned = registry.find("openpaas.gateway.requests.abandoned").counter();
+        assertTrue(abandoned != null, "the gateway counts abandoned requests");
+        double before = abandoned.count();
+        int leaving = 80; // more than the 64 connections the gateway keeps per upstream
+        for (int i = 0; i < leaving; i++) {
+            byte[] body = ("{\"name\":\"left behind " + UUID.randomUUID() + "\"}").getBytes(StandardCharsets.UTF_8);
+            try (Socket socket = new Socket(gateway.getHost(), gateway.getPort())) {
+                OutputStream out = socket.getOutputStream();
+                out.write(("POST /api/v1/projects HTTP/1.1\r\nHost: gateway\r\nAuthorization: Bearer " + jwt
+                        + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                out.write(body);
+                out.flush();
+            }
+        }
+        Await.until("the gateway gives up every request whose client left", Duration.ofSeconds(20),
+                () -> abandoned.count() - before >= leaving);
+        // no connection is held: answered well before the upstream timeout (3 s here) would free one
+        HttpRequest create = HttpRequest.newBuilder(gateway.resolve("/api/v1/projects")).timeout(Duration.ofMillis(2500))
+                .header("Authorization", "Bearer " + jwt).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"after the leavers " + UUID.randomUUID() + "\"}")).build();
+        assertEquals(201, HttpClient.newHttpClient().send(create, HttpResponse.BodyHandlers.discarding()).statusCode());
     }
 
     @Test

@@ -19,6 +19,9 @@ public final class GatewayProblems {
 
     /** Answers the problem of {@code type} (its status, URI and title, as the services give them) with {@code detail}. */
     public static void send(HttpServerResponse response, ProblemType type, String detail) {
+        if (response.ended() || response.closed()) {
+            return; // the client has gone, or an answer was sent already: nothing to write to
+        }
         if (response.headWritten()) {
             response.reset();
             return;

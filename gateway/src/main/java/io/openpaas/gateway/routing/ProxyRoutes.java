@@ -6,6 +6,8 @@ import io.openpaas.gateway.events.DeniedEventPublisher;
 import io.openpaas.gateway.events.LiveEvents;
 import io.openpaas.gateway.ratelimit.RateLimiter;
 import io.openpaas.gateway.problem.GatewayProblems;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -48,10 +50,14 @@ public class ProxyRoutes {
     private final RateLimiter limiter;
     private final DeniedEventPublisher denied;
     private final LiveEvents live;
+    /** Requests whose client left before the answer: they must not keep an upstream connection waiting. */
+    private final Counter abandoned;
     private HttpClient client;
 
     public ProxyRoutes(RouteTable routes, TokenVerifier verifier, GatewayConfig config, RateLimiter limiter, DeniedEventPublisher denied,
-            LiveEvents live) {
+            LiveEvents live, MeterRegistry registry) {
+        this.abandoned = Counter.builder("openpaas.gateway.requests.abandoned")
+                .description("proxied requests whose client closed the connection before the answer").register(registry);
         this.live = live;
         this.routes = routes;
         this.verifier = verifier;
@@ -203,6 +209,10 @@ public class ProxyRoutes {
     }
 
     private void forward(HttpServerRequest request, HttpServerResponse response, Upstream upstream, String requestId, long start) {
+        if (response.closed()) {
+            abandoned.increment(); // the client left while its token or the rate limit was checked
+            return;
+        }
         RequestOptions options = new RequestOptions()
                 .setHost(upstream.host())
                 .setPort(upstream.port())
@@ -215,6 +225,19 @@ public class ProxyRoutes {
                 return;
             }
             HttpClientRequest outbound = created.result();
+            if (response.closed()) {
+                // the client left while the request waited for a connection: a body that never comes would hold it
+                abandoned.increment();
+                outbound.reset();
+                return;
+            }
+            // ... or leaves later: give the connection up rather than let the upstream wait for the rest of a body
+            response.closeHandler(v -> {
+                if (!response.ended()) {
+                    abandoned.increment();
+                    outbound.reset();
+                }
+            });
             copyHeaders(request.headers(), outbound.headers());
             outbound.putHeader(REQUEST_ID, requestId);
             outbound.putHeader("X-Forwarded-For", request.remoteAddress() == null ? "" : request.remoteAddress().hostAddress());
