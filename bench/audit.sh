@@ -28,7 +28,15 @@ PID=$(curl -fsS "$GW/api/v1/projects" -H "Authorization: Bearer $JWT" -H 'Conten
 
 echo "== 1. ingest =="
 bench ingest 2000 "jdbc:postgresql://$PG_HOST:$PG_PORT/$DB" >/dev/null   # warm-up
-bench ingest "$EVENTS" "jdbc:postgresql://$PG_HOST:$PG_PORT/$DB"
+RATES=() STORING=()
+for run in 1 2 3; do
+  line=$(bench ingest "$EVENTS" "jdbc:postgresql://$PG_HOST:$PG_PORT/$DB"); echo "run $run $line"
+  RATES+=("$(echo "$line" | sed 's/.*after [0-9.]* s: \([0-9]*\) events\/s.*/\1/')")
+  STORING+=("$(echo "$line" | sed 's/.*stored [0-9.]* s: \([0-9]*\) events\/s.*/\1/')")
+done
+median3() { printf '%s\n' "$@" | sort -n | sed -n 2p; }
+echo "ROW audit ingest: $(median3 "${RATES[@]}") events/s publish to stored, $(median3 "${STORING[@]}") events/s first to last stored" \
+  "(medians of 3 runs of $EVENTS)   budget >= 5000 events/s"
 
 echo "== 2. GET /api/v1/audit at $RECORDS records =="
 have=$("${PSQL[@]}" -c "select count(*) from audit.audit_records")

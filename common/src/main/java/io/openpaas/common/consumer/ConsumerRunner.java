@@ -45,7 +45,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 @ApplicationScoped
 public class ConsumerRunner {
 
-    /** Most events a batched handler applies in one transaction (13 parameters a row stay under PostgreSQL's 65,535). */
+    /** Most events a batched handler applies in one transaction: it bounds how long the transaction holds its locks. */
     private static final int BATCH = 1000;
 
     /** How many more tries a failure that looks transient gets than any other, while the database answers. */

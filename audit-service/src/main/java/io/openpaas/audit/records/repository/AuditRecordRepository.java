@@ -67,45 +67,57 @@ public class AuditRecordRepository implements PanacheRepositoryBase<AuditRecord,
     }
 
     private static Uni<java.util.Set<String>> stored(Mutiny.Session session, List<AuditRecord> batch) {
-        StringBuilder sql = new StringBuilder("select event_id from audit_records where event_id in (");
-        for (int i = 0; i < batch.size(); i++) {
-            sql.append(i == 0 ? ":e0" : ", :e" + i);
-        }
-        var query = session.createNativeQuery(sql.append(')').toString(), String.class);
-        for (int i = 0; i < batch.size(); i++) {
-            query.setParameter("e" + i, batch.get(i).eventId);
-        }
-        return query.getResultList().map(java.util.HashSet::new);
+        return session.createNativeQuery("select event_id from audit_records where event_id = any(cast(:ids as text[]))", String.class)
+                .setParameter("ids", batch.stream().map(r -> r.eventId).toArray(String[]::new))
+                .getResultList().map(java.util.HashSet::new);
     }
 
     /** {@code paas.build.}: every type of one domain. */
     private static final java.util.regex.Pattern DOMAIN_PREFIX = java.util.regex.Pattern.compile("paas\\.([a-z]+)\\.");
     private static final java.util.regex.Pattern EXACT_TYPE = java.util.regex.Pattern.compile("paas\\.[a-z]+\\.[a-z_]+");
 
-    private static final String[] COLUMNS = {"seq", "event_id", "type", "source", "resource", "project_id", "actor", "correlation_id",
-        "occurred_at", "recorded_at", "data", "prev_hash", "hash"};
+    /**
+     * One row per element of the column arrays: the statement is the same for every batch size,
+     * so PostgreSQL and Hibernate parse and plan it once (a statement with a placeholder per
+     * value was new text for each batch size, and Hibernate parsed thousands of placeholders
+     * each time). Every column travels as text and is cast where the table needs another type.
+     */
+    private static final String INSERT_ALL = "insert into audit_records (seq, event_id, type, source, resource, project_id, actor, "
+            + "correlation_id, occurred_at, recorded_at, data, prev_hash, hash) "
+            + "select cast(seq as bigint), event_id, type, source, resource, project_id, actor, correlation_id, "
+            + "cast(occurred_at as timestamptz), cast(recorded_at as timestamptz), data, prev_hash, hash "
+            + "from unnest(cast(:seq as text[]), cast(:event_id as text[]), cast(:type as text[]), cast(:source as text[]), "
+            + "cast(:resource as text[]), cast(:project_id as text[]), cast(:actor as text[]), cast(:correlation_id as text[]), "
+            + "cast(:occurred_at as text[]), cast(:recorded_at as text[]), cast(:data as text[]), cast(:prev_hash as text[]), "
+            + "cast(:hash as text[])) as t(seq, event_id, type, source, resource, project_id, actor, correlation_id, occurred_at, "
+            + "recorded_at, data, prev_hash, hash)";
 
     private static Uni<Integer> insertAll(Mutiny.Session session, List<AuditRecord> rows) {
-        StringBuilder sql = new StringBuilder("insert into audit_records (").append(String.join(", ", COLUMNS)).append(") values ");
-        for (int i = 0; i < rows.size(); i++) {
-            sql.append(i == 0 ? "(" : ", (");
-            for (int c = 0; c < COLUMNS.length; c++) {
-                sql.append(c == 0 ? "" : ", ").append(":c").append(c).append('_').append(i);
-            }
-            sql.append(')');
-        }
-        var query = session.createNativeQuery(sql.toString());
-        for (int i = 0; i < rows.size(); i++) {
-            AuditRecord r = rows.get(i);
-            Object[] values = {r.seq, r.eventId, r.type, r.source, r.resource, r.projectId, r.actor, r.correlationId, r.occurredAt,
-                r.recordedAt, r.data, r.prevHash, r.hash};
-            for (int c = 0; c < values.length; c++) {
-                query.setParameter("c" + c + "_" + i, values[c]);
-            }
-        }
-        return query.executeUpdate();
+        return session.createNativeQuery(INSERT_ALL)
+                .setParameter("seq", column(rows, r -> r.seq.toString()))
+                .setParameter("event_id", column(rows, r -> r.eventId))
+                .setParameter("type", column(rows, r -> r.type))
+                .setParameter("source", column(rows, r -> r.source))
+                .setParameter("resource", column(rows, r -> r.resource))
+                .setParameter("project_id", column(rows, r -> r.projectId))
+                .setParameter("actor", column(rows, r -> r.actor))
+                .setParameter("correlation_id", column(rows, r -> r.correlationId))
+                // ISO-8601 in UTC: PostgreSQL reads back the very instant that was hashed
+                .setParameter("occurred_at", column(rows, r -> r.occurredAt.toString()))
+                .setParameter("recorded_at", column(rows, r -> r.recordedAt.toString()))
+                .setParameter("data", column(rows, r -> r.data))
+                .setParameter("prev_hash", column(rows, r -> r.prevHash))
+                .setParameter("hash", column(rows, r -> r.hash))
+                .executeUpdate();
     }
 
+    private static String[] column(List<AuditRecord> rows, java.util.function.Function<AuditRecord, String> value) {
+        String[] column = new String[rows.size()];
+        for (int i = 0; i < column.length; i++) {
+            column[i] = value.apply(rows.get(i));
+        }
+        return column;
+    }
 
     /**
      * Newest first, keyset on seq; {@code limit} rows at most. {@code onlyProjects}, when not
