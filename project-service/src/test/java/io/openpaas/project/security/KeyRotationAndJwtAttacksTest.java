@@ -72,11 +72,16 @@ class KeyRotationAndJwtAttacksTest {
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(keyFile)));
     }
 
+    @jakarta.inject.Inject
+    io.openpaas.common.security.VerifiedTokens verifiedTokens;
+
     @Test
     void forgedOrInvalidAccessTokensAreRefused() throws Exception {
         String admin = Accounts.adminJwt();
         Accounts.Account victim = Accounts.user(admin, "victim");
         me(victim.jwt(), 200);
+        // verified once, then served from the cache: its user's deletion below must still refuse it
+        assertTrue(verifiedTokens.isCached(victim.jwt()), "the verified token is cached");
         PrivateKey key = KeyUtils.decodePrivateKey(Files.readString(stateDir().resolve("keys/jwt-signing.pem")));
         String kid = kid(victim.jwt());
         String sub = victim.id();
