@@ -1,4 +1,4 @@
--- Local projection of project memberships (DESIGN §1, §5): each service enforces roles on its own
+-- Local projection of project memberships (docs/architecture.md, "Roles"): each service enforces roles on its own
 -- resources from these rows, kept up to date from paas.member.* events. A removed membership
 -- stays as a row without a role, so an older event delivered late cannot bring it back.
 create table member_projection (
